@@ -1,0 +1,3 @@
+from borgui.cli import main
+
+raise SystemExit(main())

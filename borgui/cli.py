@@ -1,0 +1,29 @@
+"""The ``borgui`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from libs.config import ConfigError, load_settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="borgui", description="Borg Web UI")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="start NATS and every service on this machine (the default)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"borgui: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if args.command in (None, "run"):
+        from borgui.run import main as run_main
+
+        return run_main(settings)
+    return 2

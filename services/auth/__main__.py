@@ -1,0 +1,4 @@
+from libs.runtime import main
+from services.auth.service import AuthService
+
+main(AuthService)

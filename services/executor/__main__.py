@@ -1,0 +1,4 @@
+from libs.runtime import main
+from services.executor.service import ExecutorService
+
+main(ExecutorService)

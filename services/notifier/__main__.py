@@ -1,0 +1,4 @@
+from libs.runtime import main
+from services.notifier.service import NotifierService
+
+main(NotifierService)
