@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 import time
+from pathlib import Path
 
 from borgui.preflight import PreflightError, check_data_dir, check_nats_reachable, check_port_free
 from borgui.supervisor import Supervisor, http_status
@@ -16,6 +17,17 @@ from libs.runtime.logs import setup_logging
 log = logging.getLogger("supervisor")
 
 READY_WAIT = 60.0
+
+
+def nats_url_file(data_dir: Path) -> Path:
+    return data_dir / "run" / "nats.url"
+
+
+def write_nats_url(data_dir: Path, url: str) -> None:
+    """Tell local tools (``borgui users …``) where the running system's bus is."""
+    path = nats_url_file(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(url + "\n")
 
 
 def public_url(settings: Settings) -> str:
@@ -47,6 +59,7 @@ async def run(settings: Settings) -> int:
     supervisor = Supervisor(settings)
     try:
         nats_url = settings.nats_url or await supervisor.start_nats()
+        write_nats_url(settings.data_dir, nats_url)
         await supervisor.start_services(nats_url)
         if await _wait_healthy(settings, stop):
             print(f"Borg Web UI is running at {public_url(settings)}", flush=True)
@@ -55,6 +68,7 @@ async def run(settings: Settings) -> int:
         await stop.wait()
     finally:
         await supervisor.stop()
+        nats_url_file(settings.data_dir).unlink(missing_ok=True)
     log.info("stopped")
     return 0
 
