@@ -8,6 +8,8 @@ import socket
 from pathlib import Path
 from urllib.parse import urlparse
 
+from libs.bus.bus import redact_url
+
 
 class PreflightError(Exception):
     """The system cannot start; the message is the whole explanation for the user."""
@@ -48,7 +50,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 async def check_nats_reachable(url: str, timeout: float = 3.0) -> None:
     """A TCP connection to the first server of ``url`` that answers with NATS' INFO line."""
-    first = url.split(",")[0].strip()
+    first = redact_url(url.split(",")[0].strip())
     parsed = urlparse(first if "://" in first else f"nats://{first}")
     host, port = parsed.hostname or "127.0.0.1", parsed.port or 4222
     try:

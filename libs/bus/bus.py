@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any, TypeVar
 
 import msgspec
@@ -20,6 +21,11 @@ log = logging.getLogger("libs.bus")
 
 T = TypeVar("T")
 _encoder = msgspec.json.Encoder()
+
+
+def redact_url(url: str) -> str:
+    """``url`` without the user and password a NATS URL may carry."""
+    return re.sub(r"//[^@/]*@", "//***@", url)
 
 
 class Bus:
@@ -66,13 +72,13 @@ class Bus:
 
 
 async def connect(url: str, name: str, rpc_timeout: float, wait: float = 30.0) -> Bus:
-    """Connect, retrying for up to ``wait`` seconds; reconnects forever afterwards."""
-    deadline = asyncio.get_running_loop().time() + wait
-    delay = 0.1
+    """Connect, trying for up to ``wait`` seconds; once connected, reconnects forever."""
     bus: Bus | None = None
 
     async def on_error(exc: Exception) -> None:
-        log.warning("NATS: %s", exc)
+        # Failed attempts before the first connection are summed up by the error raised below.
+        if bus is not None and not bus.closing:
+            log.warning("NATS: %s", exc)
 
     async def on_disconnect() -> None:
         if bus is not None and not bus.closing:
@@ -81,9 +87,9 @@ async def connect(url: str, name: str, rpc_timeout: float, wait: float = 30.0) -
     async def on_reconnect() -> None:
         log.info("NATS connection restored")
 
-    while True:
-        try:
-            nc = await nats.connect(
+    try:
+        nc = await asyncio.wait_for(
+            nats.connect(
                 url,
                 name=name,
                 connect_timeout=2,
@@ -93,11 +99,10 @@ async def connect(url: str, name: str, rpc_timeout: float, wait: float = 30.0) -
                 error_cb=on_error,
                 disconnected_cb=on_disconnect,
                 reconnected_cb=on_reconnect,
-            )
-            bus = Bus(nc, rpc_timeout)
-            return bus
-        except Exception as exc:
-            if asyncio.get_running_loop().time() + delay > deadline:
-                raise ConnectionError(f"cannot reach NATS at {url}: {exc or type(exc).__name__}") from None
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 2.0)
+            ),
+            timeout=wait,
+        )
+    except (asyncio.TimeoutError, OSError) as exc:
+        raise ConnectionError(f"cannot reach NATS at {redact_url(url)} within {wait:.0f}s") from None
+    bus = Bus(nc, rpc_timeout)
+    return bus
