@@ -8,7 +8,7 @@ import socket
 from pathlib import Path
 from urllib.parse import urlparse
 
-from libs.bus.bus import redact_url
+from libs.urls import redact_url
 
 
 class PreflightError(Exception):

@@ -12,7 +12,7 @@ from pathlib import Path
 from borgui.preflight import PreflightError, check_data_dir, check_nats_reachable, check_port_free
 from borgui.supervisor import Supervisor, http_status
 from libs.config import Settings
-from libs.runtime.logs import setup_logging
+from libs.logs import setup_logging
 
 log = logging.getLogger("supervisor")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from typing import Any, TypeVar
 
 import msgspec
@@ -16,16 +15,12 @@ from nats.js import JetStreamContext
 from libs.bus import durable, rpc
 from libs.bus.streams import ensure_streams
 from libs.contracts.base import Command, Event
+from libs.urls import redact_url
 
 log = logging.getLogger("libs.bus")
 
 T = TypeVar("T")
 _encoder = msgspec.json.Encoder()
-
-
-def redact_url(url: str) -> str:
-    """``url`` without the user and password a NATS URL may carry."""
-    return re.sub(r"//[^@/]*@", "//***@", url)
 
 
 class Bus:

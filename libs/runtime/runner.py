@@ -13,7 +13,7 @@ from libs.bus import COMMANDS_STREAM, EVENTS_STREAM, Bus, connect
 from libs.bus.durable import consume
 from libs.config import ConfigError, Settings, load_settings
 from libs.runtime.entrypoints import CommandEntry, EventEntry, RpcEntry, entrypoints
-from libs.runtime.logs import setup_logging
+from libs.logs import setup_logging
 from libs.runtime.service import Service
 from libs.store import open_store
 
