@@ -144,3 +144,20 @@ async def test_rebuild_replaces_and_delete_cascades(indexed: aiosqlite.Connectio
     assert 0 < after < before
     with pytest.raises(RpcError):
         await browse(indexed, "first")
+
+
+async def test_changes_against_the_previous_archive(indexed: aiosqlite.Connection, tmp_path: Path) -> None:
+    from services.executor.index.queries import changes
+
+    summary = await changes(indexed, "second")
+    assert summary.base == "first"
+    by_path = {c.path: c.change for c in summary.changes}
+    assert by_path["src/changes.log"] == "modified"
+    assert by_path["src/a.txt"] == "removed" and by_path["src/hard"] == "removed"
+    absolute = f"{str(tmp_path).strip('/')}/src/deep/er/report-2026.pdf"
+    assert by_path[absolute] == "added"
+    assert (summary.added, summary.removed, summary.modified) == (1, 2, 1)
+    only_removed = await changes(indexed, "second", kind="removed")
+    assert {c.path for c in only_removed.changes} == {"src/a.txt", "src/hard"}
+    with pytest.raises(RpcError):
+        await changes(indexed, "first")

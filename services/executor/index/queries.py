@@ -215,3 +215,82 @@ async def versions(db: aiosqlite.Connection, path: str) -> list[Version]:
         changed = previous is None or (previous.size, previous.mtime) != (row["size"], row["mtime"])
         out.append(Version(row["archive"], row["archive_time"], row["size"], row["mtime"], changed))
     return out
+
+
+class Change(msgspec.Struct):
+    path: str
+    change: Literal["added", "removed", "modified"]
+    type: str
+    size: int
+    old_size: int | None = None
+    mtime: str = ""
+    old_mtime: str | None = None
+
+
+class ChangeSummary(msgspec.Struct):
+    archive: str
+    base: str
+    added: int
+    removed: int
+    modified: int
+    changes: list[Change]
+
+
+_DIFF_SQL = """
+SELECT f.path AS folder, n.name, n.type, n.size, n.mtime, o.size AS old_size, o.mtime AS old_mtime,
+       CASE WHEN o.name IS NULL THEN 'added' ELSE 'modified' END AS change
+  FROM entries n JOIN folders f ON f.id = n.folder_id
+  LEFT JOIN entries o ON o.archive_id = :base AND o.folder_id = n.folder_id AND o.name = n.name
+ WHERE n.archive_id = :archive AND n.type != 'd'
+   AND (o.name IS NULL OR o.size != n.size OR o.mtime != n.mtime)
+UNION ALL
+SELECT f.path, o.name, o.type, o.size, o.mtime, NULL, NULL, 'removed'
+  FROM entries o JOIN folders f ON f.id = o.folder_id
+ WHERE o.archive_id = :base AND o.type != 'd'
+   AND NOT EXISTS (SELECT 1 FROM entries n WHERE n.archive_id = :archive AND n.folder_id = o.folder_id AND n.name = o.name)
+"""
+
+
+async def _previous_archive(db: aiosqlite.Connection, archive_id: int) -> str | None:
+    async with db.execute(
+        "SELECT name FROM archives WHERE state = 'ready' AND archive_time < (SELECT archive_time FROM archives WHERE id = ?)"
+        " ORDER BY archive_time DESC LIMIT 1",
+        (archive_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return None if row is None else row[0]
+
+
+async def changes(
+    db: aiosqlite.Connection,
+    archive: str,
+    base: str | None = None,
+    *,
+    kind: Literal["added", "removed", "modified"] | None = None,
+    path_prefix: str = "",
+    offset: int = 0,
+    limit: int = 500,
+) -> ChangeSummary:
+    """Files added, removed or modified (size or mtime) in ``archive`` against ``base`` (by default
+    the archive before it). Content changes that keep size and mtime need ``borg diff``."""
+    archive_id = await _archive_id(db, archive)
+    base = base or await _previous_archive(db, archive_id)
+    if base is None:
+        raise RpcError("not_found", f"archive {archive!r} has no earlier indexed archive to compare with")
+    base_id = await _archive_id(db, base)
+    prefix = normalise_path(path_prefix)
+    counts = {"added": 0, "removed": 0, "modified": 0}
+    found: list[Change] = []
+    matched = 0
+    async with db.execute(_DIFF_SQL + " ORDER BY 1, 2", {"archive": archive_id, "base": base_id}) as cur:
+        async for row in cur:
+            folder = row[0]
+            path = f"{folder}/{row[1]}" if folder else row[1]
+            if prefix and not (path == prefix or path.startswith(prefix + "/")):
+                continue
+            counts[row[7]] += 1
+            if kind is None or row[7] == kind:
+                if offset <= matched < offset + limit:
+                    found.append(Change(path, row[7], row[2], row[3], row[5], row[4], row[6]))
+                matched += 1
+    return ChangeSummary(archive, base, counts["added"], counts["removed"], counts["modified"], found)
