@@ -108,6 +108,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BORG_BINARY", "borg", "The borg program the executor runs.", _text),
     Setting("MAX_CONCURRENT_JOBS", "2", "How many borg jobs the executor runs at once.", _int_in(1, 64)),
     Setting("LOG_RETENTION_DAYS", "30", "Days job logs are kept.", _int_in(1, 36500)),
+    Setting("JOB_LOG_MAX_MB", "20", "Size bound of one job's log file in MiB (the middle is cut, the end kept).", _int_in(1, 10240)),
+    Setting("SOURCE_ROOTS", "/", "Folders (comma-separated) backup sources must lie under.", _text),
+    Setting("REPOSITORY_ROOTS", "/", "Folders (comma-separated) local repositories may be created or imported under.", _text),
     Setting("RESTORE_ROOTS", "/", "Folders (comma-separated) restores may write under.", _text),
 )
 
@@ -133,6 +136,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     borg_binary: str
     max_concurrent_jobs: int
     log_retention_days: int
+    job_log_max_mb: int
+    source_roots: str
+    repository_roots: str
     restore_roots: str
 
     def service_dir(self, service: str) -> Path:

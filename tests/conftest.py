@@ -63,3 +63,33 @@ def borg_binary() -> str:
 @pytest.fixture(scope="session")
 def chromium_binary() -> str:
     return require_program("chromium", "chromium-browser")
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[Callable]:
+    """Signed-in API sessions: ``session = await api(stack_or_url, role="admin")``.
+
+    ``stack_or_url`` is a ``Stack`` from ``stack_factory`` (or anything with ``.url``) or a base URL.
+    ``role="admin"`` signs in as the first admin (changing the factory password ``admin123`` the
+    first time); ``"operator"``/``"viewer"`` make the admin create that user (named after the role,
+    or ``username=``) and sign in as it. The session sends its bearer token with every request::
+
+        admin = await api(stack)
+        async with admin.get("/api/users") as resp: ...
+        status, body = await admin.call("POST", "/api/tokens", json={"name": "ci"})
+
+    ``session.token``/``.username``/``.password`` are there for tests that need them. Every session
+    is closed at the end of the test.
+    """
+    from tests.auth.client import signed_in
+
+    sessions = []
+
+    async def open_session(target, role: str = "admin", username: str | None = None):
+        session = await signed_in(target, role, username)
+        sessions.append(session)
+        return session
+
+    yield open_session
+    for session in sessions:
+        await session.close()

@@ -134,9 +134,19 @@ async def browse(
     return FolderListing(archive, folder, breadcrumb, total, offset, [_entry(r, folder) for r in rows])
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+# Names matched before entries are looked up: bounds the work of a pattern that matches nearly
+# everything ("*.txt"), whose first hits are all anyone reads.
+NAME_MATCH_LIMIT = 2000
+
+
+def _name_query(query: str) -> tuple[str, str]:
+    """SQL that picks matching name ids, and its argument. Globs and substrings of three or more
+    characters use the trigram index; shorter substrings scan the distinct names."""
+    if any(c in query for c in "*?["):
+        return "SELECT rowid FROM names_fts WHERE name GLOB ? LIMIT ?", query
+    if len(query) >= 3:
+        return "SELECT rowid FROM names_fts WHERE names_fts MATCH ? LIMIT ?", '"' + query.replace('"', '""') + '"'
+    return "SELECT id FROM names WHERE instr(lower(name), lower(?)) > 0 LIMIT ?", query
 
 
 async def search(
@@ -151,20 +161,22 @@ async def search(
     limit: int = 200,
 ) -> list[SearchHit]:
     """Entries of every indexed archive whose name matches ``query``: a glob when it holds ``*``,
-    ``?`` or ``[``, otherwise a case-insensitive substring. Each hit names the archives holding it."""
+    ``?`` or ``[``, otherwise a case-insensitive substring. Each hit names the archives holding it,
+    newest first; hits are ordered by path."""
     query = query.strip()
     if not query:
         raise RpcError("invalid", "search needs a name or pattern")
-    if any(c in query for c in "*?["):
-        name_sql, name_arg = "SELECT rowid FROM names_fts WHERE name GLOB ?", query
-    else:
-        name_sql, name_arg = "SELECT rowid FROM names_fts WHERE name LIKE ? ESCAPE '\\'", _like_pattern(query)
+    name_sql, name_arg = _name_query(query)
+    async with db.execute(name_sql, (name_arg, NAME_MATCH_LIMIT)) as cur:
+        name_ids = [row[0] for row in await cur.fetchall()]
+    if not name_ids:
+        return []
     prefix = normalise_path(path_prefix)
-    conditions = ["a.state = 'ready'", f"n.id IN ({name_sql})"]
-    args: list[object] = [name_arg]
+    conditions = ["a.state = 'ready'", "n.id IN (SELECT value FROM json_each(?))"]
+    args: list[object] = [msgspec.json.encode(name_ids).decode()]
     if prefix:
-        conditions.append("(f.path = ? OR f.path LIKE ? ESCAPE '\\')")
-        args += [prefix, _like_pattern(prefix)[1:-1] + "/%"]
+        conditions.append("(f.path = ? OR substr(f.path, 1, ?) = ?)")
+        args += [prefix, len(prefix) + 1, prefix + "/"]
     for column, op, value in (
         ("e.size", ">=", min_size),
         ("e.size", "<=", max_size),
@@ -179,10 +191,10 @@ async def search(
         " FROM names n JOIN entries e ON e.name = n.name"
         " JOIN archives a ON a.id = e.archive_id JOIN folders f ON f.id = e.folder_id"
         f" WHERE {' AND '.join(conditions)}"
-        " ORDER BY f.path, e.name, a.archive_time DESC LIMIT ?"
+        " ORDER BY f.path, e.name, a.archive_time DESC"
     )
     hits: dict[str, SearchHit] = {}
-    async with db.execute(sql, (*args, limit * 20)) as cur:
+    async with db.execute(sql, args) as cur:
         async for row in cur:
             path = f"{row['folder']}/{row['name']}" if row["folder"] else row["name"]
             hit = hits.get(path)

@@ -1,0 +1,1 @@
+"""Repositories: their records, paths, locks and the borg calls that manage them."""
