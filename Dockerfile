@@ -18,7 +18,7 @@ COPY pyproject.toml constraints.txt /tmp/src/
 COPY libs /tmp/src/libs
 COPY borgui /tmp/src/borgui
 COPY services /tmp/src/services
-RUN pip install --no-cache-dir --root-user-action=ignore -c /tmp/src/constraints.txt "/tmp/src[embedded,gateway,auth,executor,scheduler,notifier]" \
+RUN pip install --no-cache-dir --root-user-action=ignore -c /tmp/src/constraints.txt "/tmp/src[embedded,gateway,auth,executor]" \
     && rm -rf /tmp/src
 WORKDIR /app
 

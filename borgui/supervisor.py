@@ -4,7 +4,6 @@ dies, with back-off; stop them all, NATS last, on SIGINT or SIGTERM."""
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import logging
 import os
 import signal
@@ -16,6 +15,7 @@ from pathlib import Path
 from borgui.embedded_nats import nats_server_args, nats_server_binary
 from borgui.preflight import free_port
 from libs.config import Settings
+from libs.process import die_with_parent
 from libs.contracts.health import SERVICES
 
 log = logging.getLogger("supervisor")
@@ -24,17 +24,6 @@ STOP_GRACE = 6.0
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 30.0
 # A process that stayed up this long is healthy again; its next crash restarts without delay.
 STABLE_AFTER = 30.0
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """Runs in the child before exec: the kernel sends SIGTERM if the supervisor itself dies."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass
-
 
 @dataclass
 class Child:
@@ -57,7 +46,7 @@ class Child:
                 *self.argv,
                 env=self.env,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent(signal.SIGTERM),
                 stdout=output,
                 stderr=output,
             )

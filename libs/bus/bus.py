@@ -85,7 +85,8 @@ async def connect(url: str, name: str, rpc_timeout: float, wait: float = 30.0) -
     try:
         nc = await asyncio.wait_for(
             nats.connect(
-                url,
+                # A comma-separated list names several servers of one cluster.
+                [server.strip() for server in url.split(",") if server.strip()],
                 name=name,
                 connect_timeout=2,
                 allow_reconnect=True,

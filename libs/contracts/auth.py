@@ -6,7 +6,7 @@ whatever the caller (password rules, the last enabled admin, disabled accounts).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -49,9 +49,14 @@ class SignedToken(msgspec.Struct, kw_only=True):
     must_change_password: bool
 
 
+# Bounds on what a sign-in attempt may carry, so junk cannot fill the failed-login table or the log.
+LoginName = Annotated[str, msgspec.Meta(max_length=256)]
+LoginPassword = Annotated[str, msgspec.Meta(max_length=4096)]
+
+
 class LoginRequest(msgspec.Struct, kw_only=True):
-    username: str
-    password: str
+    username: LoginName
+    password: LoginPassword
     # The address the attempt came from, for the failed-login buckets and the log.
     ip: str
 

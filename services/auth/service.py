@@ -47,7 +47,7 @@ from services.auth import api_tokens, attempts, users
 from services.auth.passwords import Passwords
 from services.auth.rules import password_problem, printable, username_problem
 from services.auth.schema import MIGRATIONS
-from services.auth.signing import ALGORITHM, issue, load_or_create
+from services.auth.signing import ALGORITHM, KeyFileError, issue, load_or_create
 from services.auth.users import UserRow
 
 log = logging.getLogger("auth")
@@ -63,7 +63,11 @@ class AuthService(Service):
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         # Loaded before any entry point answers: gateways ask for the public key first thing.
-        self.key = load_or_create(self.settings.data_dir / ".secret_key")
+        try:
+            self.key = load_or_create(self.settings.data_dir / ".secret_key")
+        except KeyFileError as exc:
+            log.critical("%s", exc)
+            raise SystemExit(2) from None
         self.passwords = Passwords()
         # Checks such as "the last enabled admin" and the change they guard must not interleave.
         self.writes = asyncio.Lock()

@@ -126,3 +126,19 @@ def test_token_expiry():
 
 def test_printable_keeps_log_lines_whole():
     assert printable("eve\nforged line") == "eve?forged?line"
+
+
+def test_signing_key_file(tmp_path):
+    import os
+    import stat
+
+    from services.auth.signing import KeyFileError, load_or_create
+
+    path = tmp_path / "data" / ".secret_key"
+    first = load_or_create(path)
+    assert first.created and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    again = load_or_create(path)
+    assert not again.created and again.key_id == first.key_id
+    path.write_text("a0b1c2d3e4f5 a random secret from another product")
+    with pytest.raises(KeyFileError, match="delete it"):
+        load_or_create(path)

@@ -92,6 +92,8 @@ async def test_bad_credentials_read_the_same_for_unknown_users(system):
         assert wrong[1]["error"]["code"] == "unauthorized"
         status, body = await post(http, system.url, "/api/auth/login", {"username": "admin"})
         assert status == 400 and body["error"]["code"] == "invalid"
+        status, body = await post(http, system.url, "/api/auth/login", {"username": "a" * 300, "password": "x"})
+        assert status == 400 and body["error"]["code"] == "invalid"
 
 
 async def test_no_or_garbage_token_is_401(system):

@@ -14,6 +14,7 @@ from typing import Literal
 
 import msgspec
 
+from libs.process import die_with_parent
 from services.executor.borg.errors import BorgFailure, classify
 from services.executor.borg.events import BorgOutput, LogRecord, parse
 
@@ -88,6 +89,8 @@ async def run_borg(
             # No controlling terminal: a passphrase prompt reads the empty stdin and fails instead of
             # hanging; and signals from our own terminal or process group don't reach borg.
             start_new_session=True,
+            # If the executor dies, borg is interrupted as by a cancel and releases its lock.
+            preexec_fn=die_with_parent(signal.SIGINT),
         )
     except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:
         message = f"borg is not installed or not executable: {argv[0]} ({exc.strerror})"

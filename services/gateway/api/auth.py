@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from libs.contracts.auth import CHANGE_PASSWORD, LOGIN, LOGOUT, AuthSource, LoginRequest, PasswordChange, Role, SignedToken, UserRef
+from libs.contracts.auth import CHANGE_PASSWORD, LOGIN, LOGOUT, AuthSource, LoginName, LoginPassword, LoginRequest, PasswordChange, Role, SignedToken, UserRef
 from libs.contracts.envelope import RpcError
 from services.gateway.auth import caller
 from services.gateway.auth.proxy import client_ip
@@ -17,8 +17,8 @@ routes = Routes("auth")
 
 
 class LoginBody(msgspec.Struct):
-    username: str
-    password: str
+    username: LoginName
+    password: LoginPassword
 
 
 class PasswordChangeBody(msgspec.Struct):
