@@ -16,7 +16,9 @@ class GatewayService(Service):
     name = "gateway"
 
     async def start(self) -> None:
-        self.runner = web.AppRunner(build_app(self.settings, self.bus), access_log=None, handle_signals=False)
+        self.runner = web.AppRunner(
+            build_app(self.settings, self.bus), access_log=None, handle_signals=False, shutdown_timeout=3.0
+        )
         await self.runner.setup()
         site = web.TCPSite(self.runner, self.settings.bind, self.settings.port, reuse_address=True)
         await site.start()

@@ -170,3 +170,21 @@ async def test_existing_nats_server_is_used(stack_factory, nats_server: NatsServ
     pids = stack.service_pids()
     assert "nats" not in pids and set(pids) == set(SERVICES)
     assert (stack.data_dir / "run" / "nats.url").read_text().strip() == nats_server.url
+
+
+async def test_open_event_streams_do_not_hold_up_shutdown(stack_factory, api) -> None:  # type: ignore[no-untyped-def]
+    stack = await stack_factory()
+    session = await api(stack)
+    responses = []
+    for _ in range(2):
+        resp = await session.get("/api/events", headers={"Accept": "text/event-stream"})
+        assert resp.status == 200
+        assert (await resp.content.readline()).startswith(b"retry:")
+        responses.append(resp)
+    responses[0].close()  # one client gone, one still reading
+    started = time.monotonic()
+    assert stack.stop(timeout=10) == 0
+    assert time.monotonic() - started < 4
+    assert "did not stop" not in stack.log()
+    for resp in responses:
+        resp.close()

@@ -17,7 +17,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from libs.bus import EVENTS_STREAM
 from services.gateway.http import ApiError
-from services.gateway.keys import BUS
+from services.gateway.keys import BUS, SHUTTING_DOWN
 from services.gateway.routing import Routes
 
 log = logging.getLogger("gateway.events")
@@ -93,12 +93,20 @@ async def events(request: web.Request) -> web.StreamResponse:
         )
         await response.prepare(request)
         await response.write(b"retry: 3000\n: connected\n\n")
-        while not overflow.is_set():
-            try:
-                item = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
-            except asyncio.TimeoutError:
-                item = b": heartbeat\n\n"
-            await response.write(item)
+        stopping = request.app[SHUTTING_DOWN]
+        stop_wait = asyncio.create_task(stopping.wait())
+        try:
+            while not overflow.is_set() and not stopping.is_set():
+                next_item = asyncio.create_task(queue.get())
+                done, _ = await asyncio.wait({next_item, stop_wait}, timeout=HEARTBEAT_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+                if next_item in done:
+                    await response.write(next_item.result())
+                else:
+                    next_item.cancel()
+                    if not stopping.is_set():
+                        await response.write(b": heartbeat\n\n")
+        finally:
+            stop_wait.cancel()
         return response
     except (ConnectionResetError, asyncio.CancelledError):
         raise
