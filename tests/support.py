@@ -18,7 +18,7 @@ from typing import AsyncIterator
 import psutil
 import pytest
 
-from libs.bus import Bus, connect
+from libs.bus import connect
 from libs.config import Settings, load_settings
 from libs.runtime import Service, run_service
 

@@ -98,7 +98,7 @@ async def connect(url: str, name: str, rpc_timeout: float, wait: float = 30.0) -
             ),
             timeout=wait,
         )
-    except (asyncio.TimeoutError, OSError) as exc:
+    except (asyncio.TimeoutError, OSError):
         raise ConnectionError(f"cannot reach NATS at {redact_url(url)} within {wait:.0f}s") from None
     bus = Bus(nc, rpc_timeout)
     return bus

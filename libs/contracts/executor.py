@@ -78,6 +78,9 @@ class Repository(msgspec.Struct, kw_only=True):
     stats: RepositoryStats | None
     created_at: str
     updated_at: str
+    # Set by a successful verify job: when, and which archive was shown restorable.
+    last_verified_at: str | None = None
+    last_verified_archive: str | None = None
 
 
 class RepositoryList(msgspec.Struct, kw_only=True):

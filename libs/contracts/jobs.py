@@ -14,7 +14,9 @@ from libs.contracts.base import Command, Empty, Event
 from libs.contracts.executor import BackupOptions
 from libs.contracts.registry import declare
 
-JobKind = Literal["backup", "prune", "compact", "check", "delete_archives", "rename_archive", "break_lock"]
+JobKind = Literal[
+    "backup", "prune", "compact", "check", "delete_archives", "rename_archive", "break_lock", "index", "restore", "verify"
+]
 JobStatus = Literal["queued", "running", "succeeded", "warning", "failed", "cancelled", "interrupted"]
 JOB_KINDS: tuple[str, ...] = JobKind.__args__  # type: ignore[attr-defined]
 JOB_STATUSES: tuple[str, ...] = JobStatus.__args__  # type: ignore[attr-defined]
@@ -132,6 +134,28 @@ class BreakLockCommand(JobCommand, kw_only=True):
     confirm: bool = False
 
 
+class IndexCommand(JobCommand, kw_only=True):
+    """(Re)build the browse and search index of one archive from ``borg list --json-lines``."""
+
+    archive: str
+
+
+class RestoreCommand(JobCommand, kw_only=True):
+    archive: str
+    # Archive paths (files or folders); at least one.
+    paths: list[str]
+    # An absolute folder under RESTORE_ROOTS; None restores to the original place ("/").
+    destination: str | None = None
+    strip_components: int = 0
+
+
+class VerifyCommand(JobCommand, kw_only=True):
+    # None verifies the newest archive.
+    archive: str | None = None
+    # Empty verifies the whole archive.
+    paths: list[str] = []
+
+
 class JobEvent(Event, kw_only=True):
     job_id: str
     kind: JobKind
@@ -157,6 +181,8 @@ class JobProgress(msgspec.Struct, kw_only=True):
     percent: float | None = None
     eta_seconds: float | None = None
     message: str | None = None
+    # Entries read so far by an index job.
+    entries: int | None = None
 
 
 COMMAND_TYPES: dict[str, type[JobCommand]] = {
@@ -167,6 +193,9 @@ COMMAND_TYPES: dict[str, type[JobCommand]] = {
     "delete_archives": DeleteArchivesCommand,
     "rename_archive": RenameArchiveCommand,
     "break_lock": BreakLockCommand,
+    "index": IndexCommand,
+    "restore": RestoreCommand,
+    "verify": VerifyCommand,
 }
 
 _COMMAND_SUMMARIES = {
@@ -177,6 +206,9 @@ _COMMAND_SUMMARIES = {
     "delete_archives": "Delete the named archives (`borg delete`).",
     "rename_archive": "Rename one archive (`borg rename`).",
     "break_lock": "Remove a stale repository lock (`borg break-lock`); needs `confirm: true`.",
+    "index": "Build the browse and search index of one archive (`borg list --json-lines`).",
+    "restore": "Restore archive paths into a folder under RESTORE_ROOTS (`borg extract`).",
+    "verify": "Check that an archive (or some of its paths) can be restored (`borg extract --dry-run`).",
 }
 
 JOB_COMMANDS = {

@@ -154,7 +154,8 @@ def _borg_children(pid: int) -> list[psutil.Process]:
     return found
 
 
-async def test_executor_killed_mid_backup(stack_factory, api, tmp_path):
+@pytest.mark.parametrize("borg_dies_too", [True, False], ids=["machine-crash", "executor-only"])
+async def test_executor_killed_mid_backup(stack_factory, api, tmp_path, borg_dies_too):
     root = tmp_path / "files"
     src = root / "src"
     src.mkdir(parents=True)
@@ -178,13 +179,21 @@ async def test_executor_killed_mid_backup(stack_factory, api, tmp_path):
     while not (root / "repo" / "lock.roster").exists():
         assert time.monotonic() < deadline, "borg never locked the repository"
         await asyncio.sleep(0.05)
-    # The machine's view of a crash: the executor and its borg die at once, leaving the lock behind.
-    for proc in [psutil.Process(executor_pid), *children]:
-        proc.send_signal(signal.SIGKILL)
+    if borg_dies_too:
+        # The machine's view of a crash: the executor and its borg die at once, leaving the lock behind.
+        for proc in [psutil.Process(executor_pid), *children]:
+            proc.send_signal(signal.SIGKILL)
+    else:
+        # Only the executor dies: its borg must not outlive it (its broken pipes or the parent-death
+        # signal end it), and the lock must not stay behind.
+        psutil.Process(executor_pid).send_signal(signal.SIGKILL)
+        _, alive = psutil.wait_procs(children, timeout=15)
+        assert not alive, "borg outlived the executor"
     job = await wait_http_job(operator, job_id, ("interrupted",), timeout=30)
     assert job["error"]
-    status, chunk = await operator.call("GET", f"/api/jobs/{job_id}/log")
-    assert "broke the stale lock" in chunk["text"], chunk["text"][-2000:]
+    if borg_dies_too:
+        status, chunk = await operator.call("GET", f"/api/jobs/{job_id}/log")
+        assert "broke the stale lock" in chunk["text"], chunk["text"][-2000:]
     assert not (root / "repo" / "lock.roster").exists()
     check = subprocess.run(
         ["borg", "check", str(root / "repo")],

@@ -8,37 +8,26 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Literal
-
 import msgspec
+
+from libs.contracts.executor import ENCRYPTIONS, KEY_EXPORT_MODES, PASSPHRASE_MODES, Encryption
 
 
 class OptionError(ValueError):
     """A user-supplied borg option is outside what we accept; the message says why."""
 
 
-ENCRYPTION_MODES: tuple[str, ...] = (
-    "none",
-    "authenticated",
-    "authenticated-blake2",
-    "repokey",
-    "repokey-blake2",
-    "keyfile",
-    "keyfile-blake2",
-)
-DEFAULT_ENCRYPTION = "repokey-blake2"
-Encryption = Literal[
-    "none", "authenticated", "authenticated-blake2", "repokey", "repokey-blake2", "keyfile", "keyfile-blake2"
-]
+ENCRYPTION_MODES = ENCRYPTIONS
+DEFAULT_ENCRYPTION: Encryption = "repokey-blake2"
 
 
 def needs_passphrase(encryption: str) -> bool:
     """Every mode except ``none`` protects its key (or its authentication key) with a passphrase."""
-    return encryption != "none"
+    return encryption in PASSPHRASE_MODES
 
 
 def has_exportable_key(encryption: str) -> bool:
-    return encryption.startswith(("repokey", "keyfile"))
+    return encryption in KEY_EXPORT_MODES
 
 
 class CommonOptions(msgspec.Struct, frozen=True, kw_only=True):
