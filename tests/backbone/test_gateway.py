@@ -68,3 +68,25 @@ async def test_openapi_lists_every_declared_route(nats_server: NatsServer, data_
         for op in ops.values():
             assert op["x-access"] in ("public", "authenticated", "viewer", "operator", "admin")
             assert op["summary"]
+
+
+async def test_an_undeclared_api_route_is_closed(nats_server: NatsServer, data_dir: Path) -> None:
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from libs.bus import connect
+    from services.gateway.app import build_app
+
+    async def leak(request: web.Request) -> web.Response:
+        return web.json_response({"secret": "data"})
+
+    bus = await connect(nats_server.url, "test-gateway", 1.0)
+    app = build_app(make_settings(data_dir, nats_server.url), bus)
+    app.router.add_get("/api/undeclared", leak)
+    async with TestClient(TestServer(app)) as client:
+        resp = await client.get("/api/undeclared")
+        assert resp.status == 403
+        assert (await resp.json())["error"]["code"] == "forbidden"
+        resp = await client.get("/api/nothing-here")
+        assert resp.status == 404
+    await bus.close()
