@@ -90,3 +90,20 @@ async def test_an_undeclared_api_route_is_closed(nats_server: NatsServer, data_d
         resp = await client.get("/api/nothing-here")
         assert resp.status == 404
     await bus.close()
+
+
+async def test_a_request_to_a_stopped_service_is_503_naming_it(nats_server: NatsServer, data_dir: Path, api) -> None:  # type: ignore[no-untyped-def]
+    from services.auth.service import AuthService
+
+    settings = make_settings(data_dir, nats_server.url, RPC_TIMEOUT="1")
+    url = f"http://127.0.0.1:{settings.port}"
+    async with running_service(GatewayService, settings), running_service(AuthService, settings):
+        session = await api(url)
+        started = time.monotonic()
+        status, body = await session.call("GET", "/api/repositories")
+        elapsed = time.monotonic() - started
+    assert status == 503
+    assert body["error"]["code"] == "unavailable"
+    assert "executor" in body["error"]["message"]
+    # No executor ever subscribed, so NATS answers "no responders" at once; never a hang.
+    assert elapsed < settings.rpc_timeout + 0.5
