@@ -188,3 +188,17 @@ async def test_events_reach_a_durable_consumer_across_restarts(
     async with running_service(cls, settings):
         await wait_for(lambda: rows(db_path, "SELECT id FROM seen_events WHERE what = 'second'"))
     assert sorted(r[0] for r in await rows(db_path, "SELECT what FROM seen_events")) == ["first", "second"]
+
+
+async def test_a_command_is_taken_at_once(nats_server: NatsServer, bus: Bus, data_dir: Path) -> None:
+    cls = probe_class("fast")
+    db_path = data_dir / "probefast" / "probefast.db"
+    async with running_service(cls, make_settings(data_dir, nats_server.url)):
+        await asyncio.sleep(0.5)  # the consumer is now waiting in a long poll
+        delays = []
+        for n in range(3):
+            started = time.monotonic()
+            await bus.send_command("cmd.probefast.record", Record(payload=f"p{n}"))
+            await wait_for(lambda: rows(db_path, f"SELECT id FROM received WHERE payload = 'p{n}'"))
+            delays.append(time.monotonic() - started)
+    assert max(delays) < 0.5, delays

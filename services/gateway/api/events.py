@@ -108,8 +108,9 @@ async def events(request: web.Request) -> web.StreamResponse:
         finally:
             stop_wait.cancel()
         return response
-    except (ConnectionResetError, asyncio.CancelledError):
-        raise
+    except ConnectionResetError:
+        # The browser went away: the normal end of an event stream, not an error.
+        return response
     finally:
         with contextlib.suppress(Exception):
             await live_sub.unsubscribe()
