@@ -112,6 +112,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SOURCE_ROOTS", "/", "Folders (comma-separated) backup sources must lie under.", _text),
     Setting("REPOSITORY_ROOTS", "/", "Folders (comma-separated) local repositories may be created or imported under.", _text),
     Setting("RESTORE_ROOTS", "/", "Folders (comma-separated) restores may write under.", _text),
+    Setting("INDEX_AFTER_BACKUP", "true", "Index each new archive for browsing and search right after its backup.", _bool),
+    Setting("DOWNLOAD_IDLE_TIMEOUT", "60", "Seconds an unread download stream is kept before its borg is stopped.", _positive_float),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -140,6 +142,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     source_roots: str
     repository_roots: str
     restore_roots: str
+    index_after_backup: bool
+    download_idle_timeout: float
 
     def service_dir(self, service: str) -> Path:
         return self.data_dir / service

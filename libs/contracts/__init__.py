@@ -5,6 +5,7 @@ Importing this package registers every contract module, so ``all_contracts()`` i
 
 from libs.contracts import health  # noqa: F401  (registers its subjects)
 from libs.contracts import executor, jobs  # noqa: F401
+from libs.contracts import archives  # noqa: F401
 from libs.contracts import auth  # noqa: F401
 from libs.contracts.base import Command, Empty, Event, new_id, utc_now
 from libs.contracts.envelope import HTTP_STATUS, RpcError

@@ -65,5 +65,6 @@ class BorgCalls:
         on_event: EventSink | None = None,
         cancel: asyncio.Event | None = None,
         log_sink: Callable[[bytes], None] | None = None,
+        cwd: str | None = None,
     ) -> BorgRun:
-        return await run_borg(argv, env, passphrase=passphrase, on_event=on_event, cancel=cancel, log_sink=log_sink)
+        return await run_borg(argv, env, passphrase=passphrase, on_event=on_event, cancel=cancel, log_sink=log_sink, cwd=cwd)

@@ -35,4 +35,29 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX jobs_by_repository ON jobs (repository_id, created_at);
     CREATE INDEX jobs_by_created ON jobs (created_at);
     """,
+    # Archives of each repository (cached from borg; sizes known for archives made here) and the
+    # last successful verify job of each repository.
+    """
+    CREATE TABLE archives (
+        repository_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        archive_id TEXT NOT NULL,
+        start TEXT,
+        end_time TEXT,
+        duration_seconds REAL,
+        original_size INTEGER,
+        compressed_size INTEGER,
+        deduplicated_size INTEGER,
+        files INTEGER,
+        hostname TEXT,
+        username TEXT,
+        comment TEXT,
+        index_job_id TEXT,
+        PRIMARY KEY (repository_id, name)
+    );
+    -- When each repository's archive list was last read from borg (absent: never).
+    CREATE TABLE archive_lists (repository_id TEXT PRIMARY KEY, refreshed_at TEXT NOT NULL);
+    ALTER TABLE repositories ADD COLUMN last_verified_at TEXT;
+    ALTER TABLE repositories ADD COLUMN last_verified_archive TEXT;
+    """,
 )

@@ -42,6 +42,7 @@ from libs.contracts.jobs import (
 )
 from libs.runtime import Service, command, rpc
 from libs.secrets import SecretBox, key_path
+from services.executor.archives.endpoints import ArchiveEndpoints
 from services.executor.borg_calls import BorgCalls
 from services.executor.jobs.log import log_path, read_slice
 from services.executor.jobs.scheduler import JobScheduler
@@ -56,7 +57,7 @@ MAX_LOG_SLICE = 512 * 1024
 _COMMAND_META = ("id", "time", "actor")
 
 
-class ExecutorService(Service):
+class ExecutorService(ArchiveEndpoints, Service):
     name = "executor"
     migrations = MIGRATIONS
 
@@ -78,6 +79,7 @@ class ExecutorService(Service):
             busy=lambda rid: self.scheduler.busy(rid),
             has_jobs=self.jobs.has_active,
         )
+        self._init_archives()
         self.scheduler = JobScheduler(
             jobs=self.jobs,
             repos=self.repos,
@@ -89,13 +91,16 @@ class ExecutorService(Service):
             log_retention_days=self.settings.log_retention_days,
             max_concurrent=self.settings.max_concurrent_jobs,
             source_roots=self.source_roots,
+            archives=self.archives,
         )
 
     async def start(self) -> None:
         await self.scheduler.start()
+        self._start_archives()
 
     async def stop(self) -> None:
         await self.scheduler.stop()
+        await self._stop_archives()
 
     async def _publish_repository(self, subject: str, event: RepositoryEvent) -> None:
         await self.bus.publish_event(subject, event)
@@ -125,6 +130,7 @@ class ExecutorService(Service):
     @rpc("repositories.remove", RemoveRepository)
     async def remove_repository(self, req: RemoveRepository) -> Empty:
         await self.manager.remove(req, req.actor)
+        await self.archives.forget_repository(req.id)
         return Empty()
 
     @rpc("repositories.refresh", RefreshInfo)

@@ -14,6 +14,7 @@ from services.gateway.api import events as events_api
 from services.gateway.api import health, openapi
 from services.gateway.api import jobs as jobs_api
 from services.gateway.api import repositories as repositories_api
+from services.gateway.api import archives as archives_api
 from services.gateway.api import tokens as tokens_api
 from services.gateway.api import users as users_api
 from services.gateway.keys import BUS, ROUTE_SPECS, SETTINGS, SHUTTING_DOWN
@@ -27,6 +28,7 @@ API_GROUPS = [
     users_api.routes,
     tokens_api.routes,
     repositories_api.routes,
+    archives_api.routes,
     jobs_api.routes,
     events_api.routes,
 ]

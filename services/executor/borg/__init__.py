@@ -26,5 +26,12 @@ Where this differs from the agreed interface (/tmp/prompts/borg_iface.md), addit
   ``archives_to_prune``, ``break_lock.parse_lock_roster``, ``version.version_problem``.
 - ``delete`` has ``delete_archives_args`` and ``delete_repository_args``; ``key_export`` has
   ``key_export_args(..., key_format="key"|"paper"|"qr-html")`` and ``key_import_args``.
-- ``stream_borg`` is not written yet (issue 5).
+- ``runner.stream_borg(argv, env, passphrase=..., cancel=..., cwd=...)`` is an async context manager
+  yielding a ``BorgStream``: ``lines()`` / ``read(n)`` consume stdout as it comes (``list
+  --json-lines``, ``extract --stdout``, ``export-tar -``), ``finish()`` gives the ``BorgRun``;
+  leaving the block while borg runs stops it. ``run_borg`` and ``stream_borg`` also take ``cwd``.
+- ``extract.extract_args`` (``dry_run``, ``stdout``, ``strip_components``, ``list_files``,
+  ``progress``) and ``export_tar.export_tar_args`` (``tar_filter="gzip"``) pass archive paths as
+  ``pp:`` patterns, so a name like ``re:x`` stays a name. ``list.list_archives_args(details=True)``
+  with ``parse_archive_details`` adds end time, host, user and comment.
 """

@@ -22,9 +22,14 @@ def list_archives_args(
     *,
     glob_archives: str | None = None,
     last: int | None = None,
+    details: bool = False,
     common: CommonOptions | None = None,
 ) -> tuple[str, ...]:
+    """``details`` adds end time, host, user and comment to each archive (``parse_archive_details``)."""
     args = [binary, "list", *common_flags(common), "--json"]
+    if details:
+        # With --json, borg adds the keys named in --format to each archive.
+        args.append("--format={end}{hostname}{username}{comment}")
     if glob_archives is not None:
         args.append(f"--glob-archives={glob_archives}")
     if last is not None:
@@ -47,5 +52,27 @@ def parse_archive_list(stdout: bytes | str) -> list[ArchiveSummary]:
     """Read ``borg list --json REPO``, oldest first as borg prints them."""
     try:
         return msgspec.json.decode(stdout, type=_ListJson).archives
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise ValueError(f"unexpected borg list output: {exc}") from None
+
+
+class ArchiveDetail(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    id: str
+    start: str
+    end: str = ""
+    hostname: str = ""
+    username: str = ""
+    comment: str = ""
+
+
+class _DetailJson(msgspec.Struct):
+    archives: list[ArchiveDetail]
+
+
+def parse_archive_details(stdout: bytes | str) -> list[ArchiveDetail]:
+    """Read ``borg list --json`` made with ``details=True``, oldest first."""
+    try:
+        return msgspec.json.decode(stdout, type=_DetailJson).archives
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise ValueError(f"unexpected borg list output: {exc}") from None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
-from typing import AsyncIterator, Callable
+from typing import AsyncIterator, Awaitable, Callable
 
 import aiosqlite
 
@@ -12,11 +13,23 @@ from libs.contracts.base import utc_now
 from services.executor.index.entry import Row, decode_lines, split_path, to_row
 from services.executor.index.totals import FolderTotals
 
-BATCH = 5000
-_INSERT_ENTRY = (
-    "INSERT OR REPLACE INTO entries (archive_id, folder_id, name, type, size, mode, user, grp, mtime, target, hardlink)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# About 5,000 entries of ``borg list --json-lines``.
+BATCH_BYTES = 1024 * 1024
+AHEAD = 4
+# Each batch goes through a temporary table so its names are interned (one row per distinct name
+# in ``names``, entries hold the id) in two statements rather than a lookup per entry.
+_BATCH_TABLE = (
+    "CREATE TEMP TABLE IF NOT EXISTS batch (folder_id INTEGER, name TEXT, type TEXT, size INTEGER, mode TEXT,"
+    " user TEXT, grp TEXT, mtime TEXT, target TEXT, hardlink INTEGER)"
 )
+_INSERT_BATCH = "INSERT INTO temp.batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INTERN_BATCH = "INSERT OR IGNORE INTO names (name) SELECT name FROM temp.batch"
+_INSERT_ENTRIES = (
+    "INSERT OR REPLACE INTO entries (archive_id, folder_id, name_id, type, size, mode, user, grp, mtime, target, hardlink)"
+    " SELECT ?, b.folder_id, n.id, b.type, b.size, b.mode, b.user, b.grp, b.mtime, b.target, b.hardlink"
+    " FROM temp.batch b JOIN names n ON n.name = b.name"
+)
+_NAME_ID = "(SELECT id FROM names WHERE name = ?)"
 
 
 @dataclass
@@ -48,6 +61,28 @@ class _Folders:
             self.pending = []
 
 
+async def _read_batches(lines: AsyncIterator[bytes], out: asyncio.Queue) -> None:
+    """Group blocks of lines (one line or many each) into batches of about ``BATCH_BYTES``, then
+    None (also when reading fails: the error comes from the task)."""
+    try:
+        batch: list[bytes] = []
+        size = 0
+        async for block in lines:
+            batch.append(block)
+            size += len(block)
+            if size >= BATCH_BYTES:
+                await out.put(batch)
+                batch, size = [], 0
+        if batch:
+            await out.put(batch)
+    except asyncio.CancelledError:
+        raise  # the consumer stopped first
+    except BaseException:
+        await out.put(None)
+        raise
+    await out.put(None)
+
+
 async def _load_folders(db: aiosqlite.Connection) -> _Folders:
     async with db.execute("SELECT id, path FROM folders") as cur:
         known = {path: folder_id for folder_id, path in await cur.fetchall()}
@@ -60,11 +95,13 @@ async def build_index(
     archive_time: str,
     lines: AsyncIterator[bytes],
     on_progress: Callable[[BuildProgress], None] | None = None,
+    before_commit: Callable[[], Awaitable[None]] | None = None,
 ) -> int:
-    """Index ``archive`` from ``lines``, replacing an earlier index of it; returns the entry count.
+    """Index ``archive`` from ``lines`` (each item one or more whole lines), replacing an earlier index of it; returns the entry count.
 
     Everything is written in one transaction, so a build that dies leaves the previous state
-    (and a reader never sees half an archive)."""
+    (and a reader never sees half an archive). ``before_commit`` may raise to throw the build away
+    (borg failed after printing part of the listing)."""
     started = time.monotonic()
     await db.execute("BEGIN")
     try:
@@ -74,17 +111,21 @@ async def build_index(
             (archive, archive_time, utc_now()),
         )
         archive_id = cur.lastrowid
+        await db.execute(_BATCH_TABLE)
+        async with db.execute("SELECT COALESCE(MAX(id), 0) FROM names") as cur:
+            (last_name_id,) = await cur.fetchone()
         folders = await _load_folders(db)
         totals = FolderTotals()
         listed_folders: set[str] = set()
         hardlinks: list[Row] = []
         count = 0
-        buffer: list[bytes] = []
+        fts_done = last_name_id
 
-        async def flush() -> None:
-            nonlocal count
+        def rows_of(batch: list[bytes]) -> list[tuple]:
+            # Decoding and folder bookkeeping are CPU work: done in a worker thread so the event loop
+            # keeps answering other requests while a million entries stream by.
             rows = []
-            for entry in decode_lines(buffer):
+            for entry in decode_lines(batch):
                 row = to_row(entry)
                 if row.type == "d":
                     path = f"{row.parent}/{row.name}" if row.parent else row.name
@@ -95,26 +136,44 @@ async def build_index(
                     totals.add_file(row.parent, row.size)
                 if row.hardlink:
                     hardlinks.append(row)
-                rows.append((archive_id, folders.id_of(row.parent), *row[1:]))
+                rows.append((folders.id_of(row.parent), *row[1:]))
+            return rows
+
+        async def store(batch: list[bytes]) -> None:
+            nonlocal count, fts_done
+            rows = await asyncio.to_thread(rows_of, batch)
             await folders.flush(db)
-            await db.executemany(_INSERT_ENTRY, rows)
+            await db.execute("DELETE FROM temp.batch")
+            await db.executemany(_INSERT_BATCH, rows)
+            await db.execute(_INTERN_BATCH)
+            await db.execute(_INSERT_ENTRIES, (archive_id,))
+            # New names go into the trigram index batch by batch, while borg is still listing.
+            async with db.execute("SELECT COALESCE(MAX(id), 0) FROM names") as cur:
+                (newest,) = await cur.fetchone()
+            if newest > fts_done:
+                await db.execute(
+                    "INSERT INTO names_fts (rowid, name) SELECT id, name FROM names WHERE id > ? AND id <= ?", (fts_done, newest)
+                )
+                fts_done = newest
             count += len(rows)
-            buffer.clear()
             if on_progress is not None:
                 on_progress(BuildProgress(archive, count, time.monotonic() - started))
 
-        async for line in lines:
-            if line.strip():
-                buffer.append(line)
-                if len(buffer) >= BATCH:
-                    await flush()
-        if buffer:
-            await flush()
+        # Reading runs ahead of storing (a few batches), so borg keeps listing while a batch is stored.
+        batches: asyncio.Queue[list[bytes] | None] = asyncio.Queue(AHEAD)
+        reader = asyncio.create_task(_read_batches(lines, batches))
+        try:
+            while (batch := await batches.get()) is not None:
+                await store(batch)
+            await reader
+        finally:
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
 
         folder_totals = totals.finish()
         await _add_implied_folders(db, archive_id, folders, folder_totals, listed_folders)
         await db.executemany(
-            "UPDATE entries SET total_size = ?, total_files = ? WHERE archive_id = ? AND folder_id = ? AND name = ?",
+            f"UPDATE entries SET total_size = ?, total_files = ? WHERE archive_id = ? AND folder_id = ? AND name_id = {_NAME_ID}",
             [
                 (size, files, archive_id, folders.id_of(split_path(path)[0]), split_path(path)[1])
                 for path, (size, files) in folder_totals.items()
@@ -122,11 +181,15 @@ async def build_index(
             ],
         )
         await _resolve_hardlink_sizes(db, archive_id, folders, hardlinks)
-        await _index_names(db, archive_id)
+        await db.execute("DELETE FROM temp.batch")
+        # Names of implied folders and hard-link fixes come after the last batch.
+        await db.execute("INSERT INTO names_fts (rowid, name) SELECT id, name FROM names WHERE id > ?", (fts_done,))
         await db.execute(
             "UPDATE archives SET state = 'ready', entries = ?, finished_at = ? WHERE id = ?",
             (count, utc_now(), archive_id),
         )
+        if before_commit is not None:
+            await before_commit()
         await db.commit()
     except BaseException:
         await db.rollback()
@@ -150,9 +213,10 @@ async def _add_implied_folders(
             rows.append((archive_id, folders.id_of(parent), name))
             folders.id_of(path)
     await folders.flush(db)
+    await db.executemany("INSERT OR IGNORE INTO names (name) VALUES (?)", [(row[2],) for row in rows])
     await db.executemany(
-        "INSERT INTO entries (archive_id, folder_id, name, type, size, mode, user, grp, mtime, target, implied)"
-        " VALUES (?, ?, ?, 'd', 0, '', '', '', '', '', 1)",
+        "INSERT INTO entries (archive_id, folder_id, name_id, type, size, mode, user, grp, mtime, target, implied)"
+        f" VALUES (?, ?, {_NAME_ID}, 'd', 0, '', '', '', '', '', 1)",
         rows,
     )
 
@@ -167,18 +231,9 @@ async def _resolve_hardlink_sizes(
         if folder_id is None:
             continue
         async with db.execute(
-            "SELECT size FROM entries WHERE archive_id = ? AND folder_id = ? AND name = ?", (archive_id, folder_id, name)
+            f"SELECT size FROM entries WHERE archive_id = ? AND folder_id = ? AND name_id = {_NAME_ID}", (archive_id, folder_id, name)
         ) as cur:
             found = await cur.fetchone()
         if found is not None:
             updates.append((found[0], archive_id, folders.ids[row.parent], row.name))
-    await db.executemany("UPDATE entries SET size = ? WHERE archive_id = ? AND folder_id = ? AND name = ?", updates)
-
-
-async def _index_names(db: aiosqlite.Connection, archive_id: int) -> None:
-    async with db.execute("SELECT COALESCE(MAX(id), 0) FROM names") as cur:
-        (last_id,) = await cur.fetchone()
-    await db.execute(
-        "INSERT OR IGNORE INTO names (name) SELECT DISTINCT name FROM entries WHERE archive_id = ?", (archive_id,)
-    )
-    await db.execute("INSERT INTO names_fts (rowid, name) SELECT id, name FROM names WHERE id > ?", (last_id,))
+    await db.executemany(f"UPDATE entries SET size = ? WHERE archive_id = ? AND folder_id = ? AND name_id = {_NAME_ID}", updates)

@@ -42,9 +42,13 @@ def split_path(path: str) -> tuple[str, str]:
     return parent, name
 
 
-def decode_lines(lines: list[bytes]) -> list[BorgEntry]:
-    """Decode many JSON lines in one call, which is several times faster than one call each."""
-    return _decoder.decode(b"[" + b",".join(lines) + b"]")
+def decode_lines(blocks: list[bytes]) -> list[BorgEntry]:
+    """Decode blocks of JSON lines (each block one line or many) in one call, which is several
+    times faster than one call per line."""
+    data = b"\n".join(blocks).strip()
+    while b"\n\n" in data:  # blank lines would leave empty array items
+        data = data.replace(b"\n\n", b"\n")
+    return _decoder.decode(b"[" + data.replace(b"\n", b",") + b"]") if data else []
 
 
 def to_row(entry: BorgEntry) -> Row:

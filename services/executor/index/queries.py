@@ -7,50 +7,19 @@ from typing import Literal
 import aiosqlite
 import msgspec
 
+from libs.contracts.archives import (
+    Change,
+    ChangeSummary,
+    FolderListing,
+    IndexedEntry,
+    SearchHit,
+    SortKey,
+    Version,
+)
 from libs.contracts.envelope import RpcError
 from services.executor.index.entry import split_path
 
-SortKey = Literal["name", "size", "mtime"]
-_ORDER = {"name": "e.name", "size": "COALESCE(e.total_size, e.size)", "mtime": "e.mtime"}
-
-
-class IndexedEntry(msgspec.Struct):
-    name: str
-    path: str
-    type: str
-    size: int
-    mode: str
-    user: str
-    group: str
-    mtime: str
-    target: str
-    hardlink: bool
-    total_files: int | None = None
-
-
-class FolderListing(msgspec.Struct):
-    archive: str
-    path: str
-    breadcrumb: list[str]
-    total: int
-    offset: int
-    entries: list[IndexedEntry]
-
-
-class SearchHit(msgspec.Struct):
-    path: str
-    type: str
-    size: int
-    mtime: str
-    archives: list[str]
-
-
-class Version(msgspec.Struct):
-    archive: str
-    archive_time: str
-    size: int
-    mtime: str
-    changed: bool
+_ORDER = {"name": "n.name", "size": "COALESCE(e.total_size, e.size)", "mtime": "e.mtime"}
 
 
 def normalise_path(path: str) -> str:
@@ -109,7 +78,7 @@ async def browse(
     if folder_id is None:
         if folder:
             raise RpcError("not_found", f"{folder!r} is not a folder in archive {archive!r}")
-        return FolderListing(archive, "", [], 0, offset, [])
+        return FolderListing(archive=archive, path="", breadcrumb=[], total=0, offset=offset, entries=[])
     async with db.execute(
         "SELECT COUNT(*) FROM entries WHERE archive_id = ? AND folder_id = ?", (archive_id, folder_id)
     ) as cur:
@@ -118,20 +87,24 @@ async def browse(
         parent, name = split_path(folder)
         parent_id = await _folder_id(db, parent)
         async with db.execute(
-            "SELECT type FROM entries WHERE archive_id = ? AND folder_id = ? AND name = ?", (archive_id, parent_id, name)
+            "SELECT e.type FROM entries e JOIN names n ON n.id = e.name_id"
+            " WHERE e.archive_id = ? AND e.folder_id = ? AND n.name = ?",
+            (archive_id, parent_id, name),
         ) as cur:
             found = await cur.fetchone()
         if found is None or found[0] != "d":
             raise RpcError("not_found", f"{folder!r} is not a folder in archive {archive!r}")
     direction = "DESC" if descending else "ASC"
     async with db.execute(
-        f"SELECT * FROM entries e WHERE archive_id = ? AND folder_id = ?"
-        f" ORDER BY (e.type != 'd'), {_ORDER[sort]} {direction}, e.name LIMIT ? OFFSET ?",
+        f"SELECT e.*, n.name FROM entries e JOIN names n ON n.id = e.name_id WHERE e.archive_id = ? AND e.folder_id = ?"
+        f" ORDER BY (e.type != 'd'), {_ORDER[sort]} {direction}, n.name LIMIT ? OFFSET ?",
         (archive_id, folder_id, limit, offset),
     ) as cur:
         rows = await cur.fetchall()
     breadcrumb = folder.split("/") if folder else []
-    return FolderListing(archive, folder, breadcrumb, total, offset, [_entry(r, folder) for r in rows])
+    return FolderListing(
+        archive=archive, path=folder, breadcrumb=breadcrumb, total=total, offset=offset, entries=[_entry(r, folder) for r in rows]
+    )
 
 
 # Names matched before entries are looked up: bounds the work of a pattern that matches nearly
@@ -187,11 +160,11 @@ async def search(
             conditions.append(f"{column} {op} ?")
             args.append(value)
     sql = (
-        "SELECT f.path AS folder, e.name, e.type, e.size, e.mtime, a.name AS archive"
-        " FROM names n JOIN entries e ON e.name = n.name"
+        "SELECT f.path AS folder, n.name, e.type, e.size, e.mtime, a.name AS archive"
+        " FROM names n JOIN entries e ON e.name_id = n.id"
         " JOIN archives a ON a.id = e.archive_id JOIN folders f ON f.id = e.folder_id"
         f" WHERE {' AND '.join(conditions)}"
-        " ORDER BY f.path, e.name, a.archive_time DESC"
+        " ORDER BY f.path, n.name, a.archive_time DESC"
     )
     hits: dict[str, SearchHit] = {}
     async with db.execute(sql, args) as cur:
@@ -201,7 +174,7 @@ async def search(
             if hit is None:
                 if len(hits) >= limit:
                     break
-                hit = hits[path] = SearchHit(path, row["type"], row["size"], row["mtime"], [])
+                hit = hits[path] = SearchHit(path=path, type=row["type"], size=row["size"], mtime=row["mtime"], archives=[])
             hit.archives.append(row["archive"])
     return list(hits.values())
 
@@ -215,7 +188,8 @@ async def versions(db: aiosqlite.Connection, path: str) -> list[Version]:
     async with db.execute(
         "SELECT a.name AS archive, a.archive_time, COALESCE(e.total_size, e.size) AS size, e.mtime"
         " FROM entries e JOIN archives a ON a.id = e.archive_id"
-        " WHERE e.folder_id = ? AND e.name = ? AND a.state = 'ready' ORDER BY a.archive_time, a.id",
+        " WHERE e.folder_id = ? AND e.name_id = (SELECT id FROM names WHERE name = ?) AND a.state = 'ready'"
+        " ORDER BY a.archive_time, a.id",
         (folder_id, name),
     ) as cur:
         rows = await cur.fetchall()
@@ -225,41 +199,22 @@ async def versions(db: aiosqlite.Connection, path: str) -> list[Version]:
     for row in rows:
         previous = out[-1] if out else None
         changed = previous is None or (previous.size, previous.mtime) != (row["size"], row["mtime"])
-        out.append(Version(row["archive"], row["archive_time"], row["size"], row["mtime"], changed))
+        out.append(Version(archive=row["archive"], archive_time=row["archive_time"], size=row["size"], mtime=row["mtime"], changed=changed))
     return out
 
 
-class Change(msgspec.Struct):
-    path: str
-    change: Literal["added", "removed", "modified"]
-    type: str
-    size: int
-    old_size: int | None = None
-    mtime: str = ""
-    old_mtime: str | None = None
-
-
-class ChangeSummary(msgspec.Struct):
-    archive: str
-    base: str
-    added: int
-    removed: int
-    modified: int
-    changes: list[Change]
-
-
 _DIFF_SQL = """
-SELECT f.path AS folder, n.name, n.type, n.size, n.mtime, o.size AS old_size, o.mtime AS old_mtime,
-       CASE WHEN o.name IS NULL THEN 'added' ELSE 'modified' END AS change
-  FROM entries n JOIN folders f ON f.id = n.folder_id
-  LEFT JOIN entries o ON o.archive_id = :base AND o.folder_id = n.folder_id AND o.name = n.name
+SELECT f.path AS folder, nm.name, n.type, n.size, n.mtime, o.size AS old_size, o.mtime AS old_mtime,
+       CASE WHEN o.name_id IS NULL THEN 'added' ELSE 'modified' END AS change
+  FROM entries n JOIN folders f ON f.id = n.folder_id JOIN names nm ON nm.id = n.name_id
+  LEFT JOIN entries o ON o.archive_id = :base AND o.folder_id = n.folder_id AND o.name_id = n.name_id
  WHERE n.archive_id = :archive AND n.type != 'd'
-   AND (o.name IS NULL OR o.size != n.size OR o.mtime != n.mtime)
+   AND (o.name_id IS NULL OR o.size != n.size OR o.mtime != n.mtime)
 UNION ALL
-SELECT f.path, o.name, o.type, o.size, o.mtime, NULL, NULL, 'removed'
-  FROM entries o JOIN folders f ON f.id = o.folder_id
+SELECT f.path, nm.name, o.type, o.size, o.mtime, NULL, NULL, 'removed'
+  FROM entries o JOIN folders f ON f.id = o.folder_id JOIN names nm ON nm.id = o.name_id
  WHERE o.archive_id = :base AND o.type != 'd'
-   AND NOT EXISTS (SELECT 1 FROM entries n WHERE n.archive_id = :archive AND n.folder_id = o.folder_id AND n.name = o.name)
+   AND NOT EXISTS (SELECT 1 FROM entries n WHERE n.archive_id = :archive AND n.folder_id = o.folder_id AND n.name_id = o.name_id)
 """
 
 
@@ -303,6 +258,10 @@ async def changes(
             counts[row[7]] += 1
             if kind is None or row[7] == kind:
                 if offset <= matched < offset + limit:
-                    found.append(Change(path, row[7], row[2], row[3], row[5], row[4], row[6]))
+                    found.append(
+                        Change(path=path, change=row[7], type=row[2], size=row[3], old_size=row[5], mtime=row[4], old_mtime=row[6])
+                    )
                 matched += 1
-    return ChangeSummary(archive, base, counts["added"], counts["removed"], counts["modified"], found)
+    return ChangeSummary(
+        archive=archive, base=base, added=counts["added"], removed=counts["removed"], modified=counts["modified"], changes=found
+    )

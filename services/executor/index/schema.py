@@ -36,4 +36,34 @@ INDEX_MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
     CREATE VIRTUAL TABLE names_fts USING fts5(name, content='names', content_rowid='id', tokenize='trigram');
     """,
+    # Names interned: entries hold a name id, so the name is stored once per repository instead of
+    # once per entry and again in the by-name index (about a third of the file). The index is a
+    # cache of borg's listing: the old tables are dropped and archives are indexed again when opened.
+    """
+    DROP TABLE names_fts;
+    DROP TABLE entries;
+    DROP TABLE names;
+    DELETE FROM archives;
+    DELETE FROM folders;
+    CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE entries (
+        archive_id INTEGER NOT NULL REFERENCES archives(id) ON DELETE CASCADE,
+        folder_id INTEGER NOT NULL REFERENCES folders(id),
+        name_id INTEGER NOT NULL REFERENCES names(id),
+        type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mode TEXT NOT NULL,
+        user TEXT NOT NULL,
+        grp TEXT NOT NULL,
+        mtime TEXT NOT NULL,
+        target TEXT NOT NULL,
+        hardlink INTEGER NOT NULL DEFAULT 0,
+        implied INTEGER NOT NULL DEFAULT 0,
+        total_size INTEGER,
+        total_files INTEGER,
+        PRIMARY KEY (archive_id, folder_id, name_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX entries_by_name ON entries (name_id, archive_id);
+    CREATE VIRTUAL TABLE names_fts USING fts5(name, content='names', content_rowid='id', tokenize='trigram');
+    """,
 )

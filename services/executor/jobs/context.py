@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from libs.contracts.executor import RepositoryStats
 from libs.contracts.jobs import Job, JobCommand, JobStats
+from services.executor.borg.create import CreateResult
 from services.executor.borg.events import BorgOutput
 from services.executor.borg.runner import BorgRun
 from services.executor.borg_calls import BorgCalls
 from services.executor.jobs.live import LivePublisher
 from services.executor.jobs.log import JobLog
 from services.executor.repositories.store import RepositoryRecord
+
+if TYPE_CHECKING:
+    from services.executor.archives.jobs import ArchiveJobs
 
 KEPT_LINES = 20
 
@@ -28,6 +32,8 @@ class Outcome:
     error_lines: list[str] = field(default_factory=list)
     # New repository figures the work itself learned (a backup's --json), saved with the job.
     repository_stats: RepositoryStats | None = None
+    # A backup's `borg create --json` result: the new archive goes into the archive list.
+    created: CreateResult | None = None
 
 
 @dataclass
@@ -40,8 +46,12 @@ class JobContext:
     cancel: asyncio.Event
     live: LivePublisher
     source_roots: tuple[Path, ...]
+    # The archive list, index and restore checks (index, restore and verify jobs use them).
+    archives: ArchiveJobs | None = None
 
-    async def run(self, argv: tuple[str, ...], on_event: Callable[[BorgOutput], None] | None = None) -> BorgRun:
+    async def run(
+        self, argv: tuple[str, ...], on_event: Callable[[BorgOutput], None] | None = None, cwd: str | None = None
+    ) -> BorgRun:
         def both(output: BorgOutput) -> None:
             self.live.on_output(output)
             if on_event is not None:
@@ -56,6 +66,7 @@ class JobContext:
             on_event=both,
             cancel=self.cancel,
             log_sink=self.log.write,
+            cwd=cwd,
         )
 
 

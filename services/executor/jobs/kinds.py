@@ -26,6 +26,7 @@ from services.executor.borg.delete import delete_archives_args
 from services.executor.borg.events import BorgOutput, LogRecord
 from services.executor.borg.prune import PruneDecision, parse_prune_list, prune_args
 from services.executor.borg.rename import rename_args
+from services.executor.jobs.archive_kinds import ARCHIVE_WORK
 from services.executor.jobs.context import JobContext, Outcome, outcome_of
 from services.executor.jobs.hooks import run_hook
 from services.executor.jobs.options import check_options, create_options, prune_options
@@ -66,6 +67,7 @@ async def backup(ctx: JobContext) -> Outcome:
     result = outcome_of(run, "backup")
     if run.status in ("succeeded", "warning") and run.stdout:
         created = parse_create_result(run.stdout)
+        result.created = created
         result.stats = JobStats(
             archive_name=created.archive_name,
             files=created.stats.nfiles,
@@ -163,6 +165,7 @@ WORK: dict[str, Work] = {
     "delete_archives": delete_archives,
     "rename_archive": rename_archive,
     "break_lock": break_lock,
+    **ARCHIVE_WORK,
 }
 # Kinds after which the repository's figures are read again (a backup brings its own).
 CHANGES_REPOSITORY = frozenset({"prune", "compact", "delete_archives", "rename_archive"})

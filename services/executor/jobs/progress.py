@@ -37,6 +37,7 @@ class ProgressTracker:
     path: str = ""
     borg_percent: float | None = None
     message: str | None = None
+    entries: int | None = None
     last_sent: float = float("-inf")
     history: deque[tuple[float, int]] = field(default_factory=deque)
 
@@ -80,4 +81,5 @@ class ProgressTracker:
             percent=percent,
             eta_seconds=eta,
             message=self.message,
+            entries=self.entries,
         )

@@ -16,6 +16,7 @@ from libs.bus import Bus
 from libs.contracts.base import utc_now
 from libs.contracts.envelope import RpcError
 from libs.contracts.jobs import COMMAND_TYPES, FINAL_STATUSES, Job
+from services.executor.archives.jobs import ArchiveJobs
 from services.executor.borg.break_lock import break_lock_args
 from services.executor.borg_calls import BorgCalls
 from services.executor.jobs.context import JobContext, Outcome
@@ -66,6 +67,7 @@ class JobScheduler:
         log_retention_days: int,
         max_concurrent: int,
         source_roots: tuple[Path, ...],
+        archives: ArchiveJobs | None = None,
     ) -> None:
         self.jobs = jobs
         self.repos = repos
@@ -77,6 +79,7 @@ class JobScheduler:
         self.log_retention_days = log_retention_days
         self.max_concurrent = max_concurrent
         self.source_roots = source_roots
+        self.archives = archives
         self.running: dict[str, Running] = {}
         self.wake = asyncio.Event()
         self.stopping = False
@@ -207,6 +210,8 @@ class JobScheduler:
         job_log.close()
         try:
             changed = await self._save_figures(job, outcome)
+            if self.archives is not None and await self.archives.after_job(job, outcome):
+                changed = True
             final = await self.jobs.finish(
                 job.id,
                 outcome.status,
@@ -252,6 +257,7 @@ class JobScheduler:
             cancel=cancel,
             live=live,
             source_roots=self.source_roots,
+            archives=self.archives,
         )
         return await WORK[job.kind](ctx)
 

@@ -27,6 +27,8 @@ class RepositoryRecord:
     stats: RepositoryStats | None
     created_at: str
     updated_at: str
+    last_verified_at: str | None = None
+    last_verified_archive: str | None = None
 
     def public(self) -> Repository:
         return Repository(
@@ -40,6 +42,8 @@ class RepositoryRecord:
             stats=self.stats,
             created_at=self.created_at,
             updated_at=self.updated_at,
+            last_verified_at=self.last_verified_at,
+            last_verified_archive=self.last_verified_archive,
         )
 
 
@@ -66,6 +70,8 @@ class RepositoryStore:
             stats=msgspec.json.decode(row["stats"], type=RepositoryStats) if row["stats"] else None,
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+            last_verified_at=row["last_verified_at"],
+            last_verified_archive=row["last_verified_archive"],
         )
 
     async def all(self) -> list[RepositoryRecord]:

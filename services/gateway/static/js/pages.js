@@ -2,7 +2,12 @@
 // added by adding one entry here (see docs/ui.md).
 import { html } from './html.js';
 import { Unavailable } from './components/panel.js';
+import { ArchivesPage } from './pages/archives.js';
+import { ActivityPage } from './pages/activity.js';
+import { BackupPage } from './pages/backup.js';
+import { DashboardPage } from './pages/dashboard.js';
 import { ProfilePage } from './pages/profile.js';
+import { RepositoriesPage } from './pages/repositories.js';
 import { TokensPage } from './pages/tokens.js';
 import { UsersPage } from './pages/users.js';
 
@@ -15,41 +20,10 @@ export const SECTIONS = [
   {
     label: 'Backups',
     pages: [
-      {
-        path: '/', title: 'Dashboard', role: 'viewer',
-        component: planned('Dashboard', 'The state of every repository at a glance.', [
-          'see the last backup of every repository and whether it succeeded',
-          'follow running jobs with live progress',
-          'spot overdue backups and failed checks',
-          'watch repository sizes over time in charts',
-        ]),
-      },
-      {
-        path: '/repositories', title: 'Repositories', role: 'viewer',
-        component: planned('Repositories', 'Local and remote borg repositories.', [
-          'create new repositories or import existing ones, local or over SSH',
-          'keep passphrases encrypted on the server, never shown again',
-          'check, compact and prune a repository',
-          'see size, archive count and history',
-        ]),
-      },
-      {
-        path: '/backup', title: 'Backup', role: 'viewer',
-        component: planned('Backup', 'Run a backup now.', [
-          'choose sources, excludes and a repository, and start a backup',
-          'follow it with a progress bar, percent done and time left',
-          'read the statistics and the log when it finishes',
-        ]),
-      },
-      {
-        path: '/archives', title: 'Archives', role: 'viewer',
-        component: planned('Archives', 'Everything the backups kept.', [
-          'browse any archive folder by folder',
-          'search all archives of a repository by file name',
-          'restore files and folders to a chosen place',
-          'download files or folders directly',
-        ]),
-      },
+      { path: '/', title: 'Dashboard', role: 'viewer', component: DashboardPage },
+      { path: '/repositories', title: 'Repositories', role: 'viewer', component: RepositoriesPage },
+      { path: '/backup', title: 'Backup', role: 'viewer', component: BackupPage },
+      { path: '/archives', title: 'Archives', role: 'viewer', component: ArchivesPage },
       {
         path: '/schedules', title: 'Schedules', role: 'viewer',
         component: planned('Schedules', 'Backups that run by themselves.', [
@@ -79,14 +53,7 @@ export const SECTIONS = [
           'send a test message and see the delivery history',
         ]),
       },
-      {
-        path: '/activity', title: 'Activity', role: 'viewer',
-        component: planned('Activity', 'What happened, and who did it.', [
-          'list every job with its status, duration and statistics',
-          'read the full log of any job',
-          'follow events as they happen',
-        ]),
-      },
+      { path: '/activity', title: 'Activity', role: 'viewer', component: ActivityPage },
     ],
   },
   {

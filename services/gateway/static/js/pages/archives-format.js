@@ -1,37 +1,5 @@
-// Pure helpers of the Archives page: how sizes, durations and archive paths read, and the URLs of
-// the archives API. Pure so the browser tests can check them from the module as it ships.
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-
-/** "1.5 MiB": powers of 1024, three significant digits; "—" when unknown. */
-export function formatBytes(bytes) {
-  if (bytes === null || bytes === undefined || Number.isNaN(Number(bytes))) return '—';
-  let value = Number(bytes);
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  if (unit === 0) return `${value} B`;
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
-}
-
-/** "4.2 s", "3 min 05 s", "2 h 07 min"; "—" when unknown. */
-export function formatDuration(seconds) {
-  if (seconds === null || seconds === undefined || Number.isNaN(Number(seconds))) return '—';
-  const total = Number(seconds);
-  if (total < 60) return `${total < 10 ? total.toFixed(1) : Math.round(total)} s`;
-  const minutes = Math.floor(total / 60);
-  if (minutes < 60) return `${minutes} min ${String(Math.round(total % 60)).padStart(2, '0')} s`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
-
-/** A whole number with thousands separators; "—" when unknown. */
-export function formatCount(value) {
-  if (value === null || value === undefined) return '—';
-  return Number(value).toLocaleString('en');
-}
+// Pure helpers of the Archives page: archive paths, entry kinds, and the URLs of the archives API
+// and of the page itself. Pure so the browser tests can check them from the module as it ships.
 
 /** The folder an archive path lies in: "a/b/c" → "a/b", "c" → "". */
 export function parentPath(path) {

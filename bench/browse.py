@@ -1,0 +1,239 @@
+"""Browse and search a 1,000,000-file archive through the executor's index.
+
+    .venv/bin/python bench/browse.py [--files 1000000] [--workdir DIR] [--keep]
+
+Writes a tree of tiny files (10 x 10 x 10 folders, files spread evenly, 90% empty and every tenth
+holding a few unique bytes), makes two archives of it with plain borg (the second after changing
+1% of the files), starts the whole system (``python -m borgui run``) on an empty DATA_DIR, imports
+the repository and asks the executor over NATS, as the gateway does:
+
+- index build time of each archive (request to index job done) as a ratio to plain
+  ``borg list --json-lines`` of the same archive (aim <= 1.2x);
+- the executor's extra resident memory while indexing (aim < 150 MB);
+- p99 of other requests answered while an archive is being indexed (aim < 50 ms);
+- p50/p95 of listing 200 random folders (aim: p95 < 50 ms);
+- p95 of 50 searches across all archives (aim < 200 ms);
+- index size on disk per million entries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from libs.bus import connect  # noqa: E402
+
+EXTS = ("txt", "jpg", "py", "log", "csv")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def leaf_folders() -> list[str]:
+    return [f"dir{a}/sub{b}/leaf{c}" for a in range(10) for b in range(10) for c in range(10)]
+
+
+def file_name(leaf: int, i: int) -> str:
+    return f"f{leaf:03d}_{i:04d}.{EXTS[i % len(EXTS)]}"
+
+
+def write_tree(src: Path, files: int) -> None:
+    per_leaf = max(1, files // 1000)
+    for n, leaf in enumerate(leaf_folders()):
+        folder = src / leaf
+        folder.mkdir(parents=True, exist_ok=True)
+        for i in range(per_leaf):
+            fd = os.open(folder / file_name(n, i), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            if i % 10 == 0:
+                os.write(fd, f"{n}-{i}\n".encode())
+            os.close(fd)
+
+
+def change_tree(src: Path, files: int) -> None:
+    per_leaf = max(1, files // 1000)
+    for n, leaf in enumerate(leaf_folders()):
+        for i in range(0, per_leaf, 100):
+            (src / leaf / file_name(n, i)).write_bytes(b"changed " * 4)
+
+
+def borg(env: dict[str, str], *args: str, stdout=subprocess.DEVNULL) -> float:
+    started = time.monotonic()
+    subprocess.run(["borg", *args], env=env, check=True, stdout=stdout)
+    return time.monotonic() - started
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def executor_process(supervisor: psutil.Process) -> psutil.Process:
+    for child in supervisor.children():
+        if "services.executor" in child.cmdline():
+            return child
+    raise RuntimeError("no executor process")
+
+
+async def index_archive(bus, rid: str, archive: str, supervisor: psutil.Process) -> dict:
+    """Open the archive (starting its index job), and measure until the index is ready."""
+    executor = executor_process(supervisor)
+    baseline = executor.memory_info().rss
+    peak = baseline
+    other: list[float] = []
+    started = time.monotonic()
+    reply = await bus.request("rpc.executor.archives.browse", {"repository_id": rid, "archive": archive}, timeout=120)
+    job_id = reply["index"]["job_id"]
+    while True:
+        t0 = time.monotonic()
+        job = await bus.request("rpc.executor.jobs.get", {"id": job_id})
+        await bus.request("rpc.executor.repositories.list", {})
+        other.append((time.monotonic() - t0) * 1000 / 2)
+        peak = max(peak, executor.memory_info().rss)
+        if job["status"] not in ("queued", "running"):
+            break
+        await asyncio.sleep(0.02)
+    elapsed = time.monotonic() - started
+    if job["status"] != "succeeded":
+        raise RuntimeError(f"index job {job['status']}: {job['error']}")
+    return {"seconds": elapsed, "extra_rss_mb": (peak - baseline) / 2**20, "other_p99_ms": pct(other, 99), "entries": job["result"]["entries"]}
+
+
+async def measure(args: argparse.Namespace, work: Path) -> dict:
+    src = work / "src"
+    repo = work / "repo"
+    env = {**os.environ, "BORG_BASE_DIR": str(work / "borg"), "BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK": "yes"}
+    env.pop("BORG_PASSPHRASE", None)
+    t0 = time.monotonic()
+    write_tree(src, args.files)
+    print(f"tree of {args.files} files written in {time.monotonic() - t0:.1f} s", flush=True)
+    borg(env, "init", "--encryption=none", str(repo))
+    print(f"borg create one: {borg(env, 'create', f'{repo}::one', str(src)):.1f} s", flush=True)
+    change_tree(src, args.files)
+    time.sleep(1.1)
+    print(f"borg create two: {borg(env, 'create', f'{repo}::two', str(src)):.1f} s", flush=True)
+    list_seconds = {name: borg(env, "list", "--json-lines", f"{repo}::{name}") for name in ("one", "two")}
+    print(f"borg list --json-lines: {list_seconds}", flush=True)
+
+    data = work / "data"
+    port = free_port()
+    run_env = {k: v for k, v in os.environ.items() if k not in ("NATS_URL", "PORT", "DATA_DIR")}
+    run_env.update({"DATA_DIR": str(data), "PORT": str(port), "REPOSITORY_ROOTS": str(work), "SOURCE_ROOTS": str(work), "LOG_LEVEL": "WARNING"})
+    log = open(work / "system.log", "wb")
+    system = subprocess.Popen([sys.executable, "-m", "borgui", "run"], cwd=ROOT, env=run_env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url_file = data / "run" / "nats.url"
+        deadline = time.monotonic() + 30
+        while not url_file.exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the system did not start")
+            time.sleep(0.1)
+        bus = await connect(url_file.read_text().strip(), "bench", rpc_timeout=30)
+        try:
+            while True:
+                try:
+                    imported = await bus.request(
+                        "rpc.executor.repositories.import", {"name": "bench", "location": str(repo)}, timeout=60
+                    )
+                    break
+                except Exception:
+                    if time.monotonic() > deadline:
+                        raise
+                    await asyncio.sleep(0.2)
+            rid = imported["id"]
+            supervisor = psutil.Process(system.pid)
+            builds = {name: await index_archive(bus, rid, name, supervisor) for name in ("one", "two")}
+            for name, build in builds.items():
+                build["ratio_to_borg_list"] = build["seconds"] / list_seconds[name]
+                print(f"index {name}: {build}", flush=True)
+
+            rng = random.Random(7)
+            folders = [""] + [f"dir{a}" for a in range(10)] + leaf_folders()
+            prefix = str(src).strip("/")
+            browse_ms = []
+            for _ in range(200):
+                folder = rng.choice(folders)
+                path = f"{prefix}/{folder}".rstrip("/")
+                sort = rng.choice(("name", "size", "mtime"))
+                t0 = time.monotonic()
+                reply = await bus.request(
+                    "rpc.executor.archives.browse",
+                    {"repository_id": rid, "archive": rng.choice(("one", "two")), "path": path, "sort": sort, "offset": rng.choice((0, 200, 800))},
+                )
+                browse_ms.append((time.monotonic() - t0) * 1000)
+                assert reply["listing"] is not None
+            search_ms = []
+            per_leaf = max(1, args.files // 1000)
+            for i in range(50):
+                leaf, n = rng.randrange(1000), rng.randrange(per_leaf)
+                q = (f"f{leaf:03d}_{n:04d}", f"{leaf:03d}_{n // 10:03d}", f"*_{n:04d}.{EXTS[n % 5]}", f"f{leaf:03d}_*")[i % 4]
+                t0 = time.monotonic()
+                found = await bus.request("rpc.executor.archives.search", {"repository_id": rid, "q": q})
+                search_ms.append((time.monotonic() - t0) * 1000)
+                assert found["hits"], q
+            index_files = list((data / "executor" / "index").glob(f"{rid}.db*"))
+            index_bytes = sum(f.stat().st_size for f in index_files)
+            entries = sum(b["entries"] for b in builds.values())
+        finally:
+            await bus.close()
+    finally:
+        system.send_signal(signal.SIGTERM)
+        system.wait(30)
+        log.close()
+    return {
+        "files": args.files,
+        "borg_list_seconds": list_seconds,
+        "index": builds,
+        "browse_p50_ms": statistics.median(browse_ms),
+        "browse_p95_ms": pct(browse_ms, 95),
+        "search_p95_ms": pct(search_ms, 95),
+        "search_p50_ms": statistics.median(search_ms),
+        "index_mb_per_million_entries": index_bytes / 2**20 / entries * 1_000_000,
+        "index_mb": index_bytes / 2**20,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=1_000_000)
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="borgui-browse-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        result = asyncio.run(measure(args, work))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(result, indent=2))
+    one = result["index"]["one"]
+    print(
+        f"\nindex build {one['ratio_to_borg_list']:.2f}x borg list (aim <= 1.2x), extra RSS {one['extra_rss_mb']:.0f} MB (aim < 150),"
+        f" other requests p99 {one['other_p99_ms']:.1f} ms (aim < 50); browse p50 {result['browse_p50_ms']:.1f} ms"
+        f" p95 {result['browse_p95_ms']:.1f} ms (aim < 50); search p95 {result['search_p95_ms']:.1f} ms (aim < 200);"
+        f" index {result['index_mb_per_million_entries']:.0f} MB per million entries"
+    )
+
+
+if __name__ == "__main__":
+    main()
