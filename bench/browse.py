@@ -1,6 +1,6 @@
 """Browse and search a 1,000,000-file archive through the executor's index.
 
-    .venv/bin/python bench/browse.py [--files 1000000] [--workdir DIR] [--keep]
+    .venv/bin/python bench/browse.py [--files 1000000] [--workdir DIR [--keep] [--reuse]]
 
 Writes a tree of tiny files (10 x 10 x 10 folders, files spread evenly, 90% empty and every tenth
 holding a few unique bytes), makes two archives of it with plain borg (the second after changing
@@ -38,7 +38,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from libs.bus import connect  # noqa: E402
+from libs.bus import connect
 
 EXTS = ("txt", "jpg", "py", "log", "csv")
 
@@ -84,7 +84,7 @@ def borg(env: dict[str, str], *args: str, stdout=subprocess.DEVNULL) -> float:
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def executor_process(supervisor: psutil.Process) -> psutil.Process:
@@ -106,8 +106,9 @@ async def index_archive(bus, rid: str, archive: str, supervisor: psutil.Process)
     while True:
         t0 = time.monotonic()
         job = await bus.request("rpc.executor.jobs.get", {"id": job_id})
+        t1 = time.monotonic()
         await bus.request("rpc.executor.repositories.list", {})
-        other.append((time.monotonic() - t0) * 1000 / 2)
+        other += [(t1 - t0) * 1000, (time.monotonic() - t1) * 1000]
         peak = max(peak, executor.memory_info().rss)
         if job["status"] not in ("queued", "running"):
             break
@@ -118,87 +119,97 @@ async def index_archive(bus, rid: str, archive: str, supervisor: psutil.Process)
     return {"seconds": elapsed, "extra_rss_mb": (peak - baseline) / 2**20, "other_p99_ms": pct(other, 99), "entries": job["result"]["entries"]}
 
 
-async def measure(args: argparse.Namespace, work: Path) -> dict:
-    src = work / "src"
-    repo = work / "repo"
+def prepare(args: argparse.Namespace, work: Path) -> dict[str, float]:
+    """The tree and two archives (or those of an earlier run); seconds of plain ``borg list`` each."""
+    src, repo = work / "src", work / "repo"
     env = {**os.environ, "BORG_BASE_DIR": str(work / "borg"), "BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK": "yes"}
     env.pop("BORG_PASSPHRASE", None)
-    t0 = time.monotonic()
-    write_tree(src, args.files)
-    print(f"tree of {args.files} files written in {time.monotonic() - t0:.1f} s", flush=True)
-    borg(env, "init", "--encryption=none", str(repo))
-    print(f"borg create one: {borg(env, 'create', f'{repo}::one', str(src)):.1f} s", flush=True)
-    change_tree(src, args.files)
-    time.sleep(1.1)
-    print(f"borg create two: {borg(env, 'create', f'{repo}::two', str(src)):.1f} s", flush=True)
+    if args.reuse and (repo / "config").exists():
+        print(f"reusing the tree and archives in {work}", flush=True)
+    else:
+        t0 = time.monotonic()
+        write_tree(src, args.files)
+        print(f"tree of {args.files} files written in {time.monotonic() - t0:.1f} s", flush=True)
+        borg(env, "init", "--encryption=none", str(repo))
+        print(f"borg create one: {borg(env, 'create', f'{repo}::one', str(src)):.1f} s", flush=True)
+        change_tree(src, args.files)
+        time.sleep(1.1)  # borg keeps archive times to the second
+        print(f"borg create two: {borg(env, 'create', f'{repo}::two', str(src)):.1f} s", flush=True)
     list_seconds = {name: borg(env, "list", "--json-lines", f"{repo}::{name}") for name in ("one", "two")}
     print(f"borg list --json-lines: {list_seconds}", flush=True)
+    return list_seconds
 
+
+def start_system(work: Path, log) -> tuple[subprocess.Popen, str]:
+    """``borgui run`` on an empty DATA_DIR; its NATS URL once it is up."""
     data = work / "data"
-    port = free_port()
+    shutil.rmtree(data, ignore_errors=True)
     run_env = {k: v for k, v in os.environ.items() if k not in ("NATS_URL", "PORT", "DATA_DIR")}
-    run_env.update({"DATA_DIR": str(data), "PORT": str(port), "REPOSITORY_ROOTS": str(work), "SOURCE_ROOTS": str(work), "LOG_LEVEL": "WARNING"})
-    log = open(work / "system.log", "wb")
+    run_env.update(
+        {"DATA_DIR": str(data), "PORT": str(free_port()), "REPOSITORY_ROOTS": str(work), "SOURCE_ROOTS": str(work), "LOG_LEVEL": "WARNING"}
+    )
     system = subprocess.Popen([sys.executable, "-m", "borgui", "run"], cwd=ROOT, env=run_env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        url_file = data / "run" / "nats.url"
-        deadline = time.monotonic() + 30
-        while not url_file.exists():
-            if time.monotonic() > deadline:
-                raise RuntimeError("the system did not start")
-            time.sleep(0.1)
-        bus = await connect(url_file.read_text().strip(), "bench", rpc_timeout=30)
-        try:
-            while True:
-                try:
-                    imported = await bus.request(
-                        "rpc.executor.repositories.import", {"name": "bench", "location": str(repo)}, timeout=60
-                    )
-                    break
-                except Exception:
-                    if time.monotonic() > deadline:
-                        raise
-                    await asyncio.sleep(0.2)
-            rid = imported["id"]
-            supervisor = psutil.Process(system.pid)
-            builds = {name: await index_archive(bus, rid, name, supervisor) for name in ("one", "two")}
-            for name, build in builds.items():
-                build["ratio_to_borg_list"] = build["seconds"] / list_seconds[name]
-                print(f"index {name}: {build}", flush=True)
+    url_file = data / "run" / "nats.url"
+    deadline = time.monotonic() + 30
+    while not url_file.exists():
+        if time.monotonic() > deadline:
+            system.terminate()
+            raise RuntimeError("the system did not start")
+        time.sleep(0.1)
+    return system, url_file.read_text().strip()
 
-            rng = random.Random(7)
-            folders = [""] + [f"dir{a}" for a in range(10)] + leaf_folders()
-            prefix = str(src).strip("/")
-            browse_ms = []
-            for _ in range(200):
-                folder = rng.choice(folders)
-                path = f"{prefix}/{folder}".rstrip("/")
-                sort = rng.choice(("name", "size", "mtime"))
-                t0 = time.monotonic()
-                reply = await bus.request(
-                    "rpc.executor.archives.browse",
-                    {"repository_id": rid, "archive": rng.choice(("one", "two")), "path": path, "sort": sort, "offset": rng.choice((0, 200, 800))},
+
+async def measure(args: argparse.Namespace, work: Path, system: subprocess.Popen, nats_url: str, list_seconds: dict[str, float]) -> dict:
+    src, repo, data = work / "src", work / "repo", work / "data"
+    deadline = time.monotonic() + 30
+    bus = await connect(nats_url, "bench", rpc_timeout=30)
+    try:
+        while True:
+            try:
+                imported = await bus.request(
+                    "rpc.executor.repositories.import", {"name": "bench", "location": str(repo)}, timeout=60
                 )
-                browse_ms.append((time.monotonic() - t0) * 1000)
-                assert reply["listing"] is not None
-            search_ms = []
-            per_leaf = max(1, args.files // 1000)
-            for i in range(50):
-                leaf, n = rng.randrange(1000), rng.randrange(per_leaf)
-                q = (f"f{leaf:03d}_{n:04d}", f"{leaf:03d}_{n // 10:03d}", f"*_{n:04d}.{EXTS[n % 5]}", f"f{leaf:03d}_*")[i % 4]
-                t0 = time.monotonic()
-                found = await bus.request("rpc.executor.archives.search", {"repository_id": rid, "q": q})
-                search_ms.append((time.monotonic() - t0) * 1000)
-                assert found["hits"], q
-            index_files = list((data / "executor" / "index").glob(f"{rid}.db*"))
-            index_bytes = sum(f.stat().st_size for f in index_files)
-            entries = sum(b["entries"] for b in builds.values())
-        finally:
-            await bus.close()
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.2)
+        rid = imported["id"]
+        supervisor = psutil.Process(system.pid)
+        builds = {name: await index_archive(bus, rid, name, supervisor) for name in ("one", "two")}
+        for name, build in builds.items():
+            build["ratio_to_borg_list"] = build["seconds"] / list_seconds[name]
+            print(f"index {name}: {build}", flush=True)
+
+        rng = random.Random(7)
+        folders = [""] + [f"dir{a}" for a in range(10)] + leaf_folders()
+        prefix = str(src).strip("/")
+        browse_ms = []
+        for _ in range(200):
+            folder = rng.choice(folders)
+            path = f"{prefix}/{folder}".rstrip("/")
+            sort = rng.choice(("name", "size", "mtime"))
+            t0 = time.monotonic()
+            reply = await bus.request(
+                "rpc.executor.archives.browse",
+                {"repository_id": rid, "archive": rng.choice(("one", "two")), "path": path, "sort": sort, "offset": rng.choice((0, 200, 800))},
+            )
+            browse_ms.append((time.monotonic() - t0) * 1000)
+            assert reply["listing"] is not None
+        search_ms = []
+        per_leaf = max(1, args.files // 1000)
+        for i in range(50):
+            leaf, n = rng.randrange(1000), rng.randrange(per_leaf)
+            q = (f"f{leaf:03d}_{n:04d}", f"{leaf:03d}_{n // 10:03d}", f"*_{n:04d}.{EXTS[n % 5]}", f"f{leaf:03d}_*")[i % 4]
+            t0 = time.monotonic()
+            found = await bus.request("rpc.executor.archives.search", {"repository_id": rid, "q": q})
+            search_ms.append((time.monotonic() - t0) * 1000)
+            assert found["hits"], q
+        index_files = list((data / "executor" / "index").glob(f"{rid}.db*"))
+        index_bytes = sum(f.stat().st_size for f in index_files)
+        entries = sum(b["entries"] for b in builds.values())
     finally:
-        system.send_signal(signal.SIGTERM)
-        system.wait(30)
-        log.close()
+        await bus.close()
     return {
         "files": args.files,
         "borg_list_seconds": list_seconds,
@@ -217,11 +228,19 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--reuse", action="store_true", help="with --workdir: reuse its tree and archives from an earlier --keep run")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="borgui-browse-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        result = asyncio.run(measure(args, work))
+        list_seconds = prepare(args, work)
+        with open(work / "system.log", "wb") as log:
+            system, nats_url = start_system(work, log)
+            try:
+                result = asyncio.run(measure(args, work, system, nats_url, list_seconds))
+            finally:
+                system.send_signal(signal.SIGTERM)
+                system.wait(30)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import msgspec
 import psutil
@@ -118,3 +118,29 @@ async def test_download_streams_stop_their_borg(root: Path, bus: Bus) -> None:
     with pytest.raises(RpcError) as err:
         await bus.request("rpc.executor.download.read", {"stream_id": info["stream_id"]})
     assert err.value.code == "not_found"
+
+
+async def test_cancelled_index_leaves_nothing_and_is_started_again(root: Path, bus: Bus) -> None:
+    src = root / "many"
+    for d in range(20):
+        (src / f"d{d}").mkdir(parents=True)
+        for i in range(1000):
+            (src / f"d{d}" / f"f{i}").touch()
+    repo = await create_repo(bus, root / "repo", encryption="none", passphrase=None)
+    rid = repo["id"]
+    job_id = await send(bus, "backup", rid, options={"sources": [str(src)], "archive_name_template": "a"})
+    assert (await wait_job(bus, job_id, timeout=60)).status == "succeeded"
+    index_job = (await archives(bus, rid))[0]["index"]["job_id"]
+    await wait_job(bus, index_job, statuses={"running"})
+    await bus.request("rpc.executor.jobs.cancel", {"id": index_job}, timeout=10)
+    job = await wait_job(bus, index_job)
+    if job.status == "succeeded":
+        pytest.skip("the index was built before the cancel arrived")
+    assert job.status == "cancelled", job
+    listed = await archives(bus, rid)
+    assert listed[0]["index"]["state"] == "failed" and listed[0]["index"]["entries"] == 0
+    # The next open starts it again and gets the whole archive.
+    reply = await bus.request("rpc.executor.archives.browse", {"repository_id": rid, "archive": "a"})
+    assert reply["index"]["state"] == "queued" and reply["index"]["job_id"] != index_job
+    assert (await wait_job(bus, reply["index"]["job_id"], timeout=60)).status == "succeeded"
+    assert (await archives(bus, rid))[0]["index"]["entries"] == 20_000 + 21  # listed entries: files, folders, "many"

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+import psutil
 import pytest
 
 from tests.archives.trees import change_source, make_source, snapshot
@@ -36,6 +37,17 @@ async def browse(session, rid: str, archive: str, path: str = "", timeout: float
         await asyncio.sleep(0.1)
 
 
+def borg_running(stack, word: str) -> bool:
+    for proc in psutil.Process(stack.process.pid).children(recursive=True):
+        try:
+            cmd = proc.cmdline()
+            if proc.status() != psutil.STATUS_ZOMBIE and word in cmd and any("borg" in part for part in cmd):
+                return True
+        except psutil.Error:
+            continue
+    return False
+
+
 async def download(session, rid: str, archive: str, *paths: str, fmt: str | None = None) -> tuple[int, dict, bytes]:
     params = [("path", p) for p in paths] + ([("format", fmt)] if fmt else [])
     async with session.get(f"/api/repositories/{rid}/archives/{quote(archive)}/download", params=params) as resp:
@@ -45,6 +57,8 @@ async def download(session, rid: str, archive: str, *paths: str, fmt: str | None
 async def test_archives_over_http(stack_factory, api, tmp_path: Path) -> None:
     root = tmp_path / "files"
     src = make_source(root / "src")
+    (src / "huge.bin").write_bytes(os.urandom(16 * 1024 * 1024))  # more than the executor reads ahead
+    os.utime(src, (1_600_000_000, 1_600_000_000))
     restores = root / "restore"
     restores.mkdir()
     outside = tmp_path / "outside"
@@ -66,7 +80,6 @@ async def test_archives_over_http(stack_factory, api, tmp_path: Path) -> None:
         assert (await wait_http_job(viewer, started["job_id"]))["status"] == "succeeded"
         if name == "one":
             change_source(src)
-            await asyncio.sleep(1.0)  # borg keeps archive times to the second; keep them apart
 
     # The list: newest first, with the figures borg create reported; nothing indexed yet.
     status, listed = await viewer.call("GET", f"/api/repositories/{rid}/archives")
@@ -86,12 +99,12 @@ async def test_archives_over_http(stack_factory, api, tmp_path: Path) -> None:
     assert [e["name"] for e in top["entries"]] == [prefix.split("/")[0]] and top["entries"][0]["type"] == "d"
     folder = await browse(viewer, rid, "two", prefix)
     names = [e["name"] for e in folder["entries"]]
-    assert names == ["deep", "docs", "empty", "links", "with space", "added.txt", "big.bin", "changing.txt"]
+    assert names == ["deep", "docs", "empty", "links", "with space", "added.txt", "big.bin", "changing.txt", "huge.bin"]
     assert folder["breadcrumb"] == prefix.split("/")
     deep = next(e for e in folder["entries"] if e["name"] == "deep")
     assert deep["total_files"] == 1 and deep["size"] == 5
     by_size = await browse(viewer, rid, "two", prefix, sort="size", order="desc")
-    assert [e["name"] for e in by_size["entries"]][5:] == ["big.bin", "changing.txt", "added.txt"]
+    assert [e["name"] for e in by_size["entries"]][5:] == ["huge.bin", "big.bin", "changing.txt", "added.txt"]
     links = {e["name"]: e for e in (await browse(viewer, rid, "two", f"{prefix}/links"))["entries"]}
     assert links["sym"]["type"] == "l" and links["sym"]["target"] == "../docs/readme.txt"
     assert links["hard2.bin"]["size"] == 5000 or links["hard1.bin"]["size"] == 5000
@@ -153,6 +166,16 @@ async def test_archives_over_http(stack_factory, api, tmp_path: Path) -> None:
         assert status == code, (paths, fmt, status)
     status, _, _ = await download(viewer, rid, "nope", f"{prefix}/big.bin")
     assert status == 404
+    # A client that goes away mid-download: the gateway closes the stream and the executor stops borg.
+    async with viewer.get(f"/api/repositories/{rid}/archives/two/download", params={"path": f"{prefix}/huge.bin"}) as resp:
+        assert resp.status == 200 and resp.headers["Content-Length"] == str(16 * 1024 * 1024)
+        await resp.content.readexactly(100_000)
+        assert borg_running(stack, "extract")
+        resp.close()
+    deadline = time.monotonic() + 15
+    while borg_running(stack, "extract"):
+        assert time.monotonic() < deadline, "borg extract still runs after the client left"
+        await asyncio.sleep(0.2)
 
     # Restore: a dry run, the real thing, and the same tree back.
     dest = restores / "out"
@@ -233,6 +256,10 @@ async def test_archives_over_http(stack_factory, api, tmp_path: Path) -> None:
     assert stack.service_pids()["executor"] != old
     status, jobs = await viewer.call("GET", "/api/jobs", params={"kind": "index"})
     assert jobs["total"] == 2
+
+    spec = (await viewer.call("GET", "/api/openapi.json"))[1]["paths"]
+    assert spec["/api/repositories/{id}/archives/{archive}/browse"]["get"]["x-access"] == "viewer"
+    assert spec["/api/repositories/{id}/restore"]["post"]["x-access"] == "operator"
 
     # Deleting an archive removes it from the list and its rows from the index.
     status, started = await operator.call("POST", f"/api/repositories/{rid}/delete-archives", json={"archives": ["one"]})

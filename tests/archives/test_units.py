@@ -8,7 +8,11 @@ import pytest
 
 from libs.contracts.envelope import RpcError
 from services.executor.archives.catalog import index_state
-from services.executor.archives.restore_plan import check_destination, check_selection, target_of
+from services.executor.archives.restore_plan import (
+    check_destination,
+    check_selection,
+    target_of,
+)
 from services.gateway.api.archives import content_disposition
 
 

@@ -115,7 +115,7 @@ class ArchiveCatalog:
 
     async def find(self, repository_id: str, name: str) -> aiosqlite.Row | None:
         async with self.db.execute(
-            "SELECT a.*, j.status AS job_status FROM archives a LEFT JOIN jobs j ON j.id = a.index_job_id"
+            "SELECT a.*, a.rowid AS seq, j.status AS job_status FROM archives a LEFT JOIN jobs j ON j.id = a.index_job_id"
             " WHERE a.repository_id = ? AND a.name = ?",
             (repository_id, name),
         ) as cur:

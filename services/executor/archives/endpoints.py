@@ -12,8 +12,8 @@ from libs.contracts.archives import (
     ArchiveList,
     Browse,
     BrowseReply,
-    ChangeSummary,
     Changes,
+    ChangeSummary,
     DownloadChunk,
     DownloadInfo,
     ListArchives,
@@ -32,7 +32,11 @@ from libs.contracts.jobs import IndexCommand, RestoreCommand, VerifyCommand
 from libs.runtime import command, rpc
 from services.executor.archives.downloads import DownloadStreams
 from services.executor.archives.jobs import ArchiveJobs, archive_name
-from services.executor.archives.restore_plan import check_destination, check_selection, plan_restore
+from services.executor.archives.restore_plan import (
+    check_destination,
+    check_selection,
+    plan_restore,
+)
 from services.executor.borg.export_tar import export_tar_args
 from services.executor.borg.extract import extract_args, path_patterns
 from services.executor.borg.list import list_entries_args

@@ -8,20 +8,38 @@ import getpass
 import logging
 import socket
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Awaitable, Callable
 
 import aiosqlite
 
 from libs.contracts.archives import Archive, IndexState
 from libs.contracts.base import utc_now
 from libs.contracts.envelope import RpcError
-from libs.contracts.jobs import IndexCommand, Job, JobCommand, RestoreCommand, VerifyCommand
+from libs.contracts.jobs import (
+    IndexCommand,
+    Job,
+    JobCommand,
+    RestoreCommand,
+    VerifyCommand,
+)
 from services.executor.archives.catalog import ArchiveCatalog, index_state
-from services.executor.archives.restore_plan import check_destination, check_selection, plan_restore
+from services.executor.archives.restore_plan import (
+    check_destination,
+    check_selection,
+    plan_restore,
+)
 from services.executor.borg.extract import extract_args
-from services.executor.borg.list import list_archives_args, list_entries_args, parse_archive_details
-from services.executor.borg.options import CommonOptions, OptionError, validate_archive_name
+from services.executor.borg.list import (
+    list_archives_args,
+    list_entries_args,
+    parse_archive_details,
+)
+from services.executor.borg.options import (
+    CommonOptions,
+    OptionError,
+    validate_archive_name,
+)
 from services.executor.borg.runner import BorgRun, stream_borg
 from services.executor.borg_calls import BorgCalls
 from services.executor.index.build import BuildProgress, build_index
@@ -173,7 +191,7 @@ class ArchiveJobs:
                         raise BorgFailed(run)
 
                 entries = await build_index(
-                    db, cmd.archive, row["start"] or "", stream.line_blocks(256 * 1024), progress, borg_succeeded
+                    db, cmd.archive, row["start"] or "", stream.line_blocks(256 * 1024), progress, borg_succeeded, row["seq"]
                 )
         except BorgFailed as exc:
             return outcome_of(exc.run, "index")

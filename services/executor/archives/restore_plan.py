@@ -125,29 +125,28 @@ async def plan_restore(
     files = size_total = overwrites = 0
     truncated = False
     checked: dict[Path, bool] = {}
+    async def flush(batch: list[tuple[str, str, int]]) -> None:
+        nonlocal files, size_total, overwrites, truncated
+        for path, target, kind, size, exists in await asyncio.to_thread(
+            _inspect, batch, strip_components, destination, roots, checked
+        ):
+            if kind != "d":
+                files += 1
+                size_total += size
+                if exists:
+                    overwrites += 1
+            if len(items) < limit:
+                items.append(RestoreItem(path=path, target=str(target), size=size, type=kind, exists=exists))
+            else:
+                truncated = True
+
     for selected in paths:
         batch: list[tuple[str, str, int]] = []
-
-        async def flush() -> None:
-            nonlocal files, size_total, overwrites, truncated
-            for path, target, kind, size, exists in await asyncio.to_thread(
-                _inspect, batch, strip_components, destination, roots, checked
-            ):
-                if kind != "d":
-                    files += 1
-                    size_total += size
-                    if exists:
-                        overwrites += 1
-                if len(items) < limit:
-                    items.append(RestoreItem(path=path, target=str(target), size=size, type=kind, exists=exists))
-                else:
-                    truncated = True
-            batch.clear()
-
         async for row in _selected_rows(db, archive_id, selected):
             batch.append(row)
             if len(batch) >= _BATCH:
-                await flush()
+                await flush(batch)
+                batch = []
         if batch:
-            await flush()
+            await flush(batch)
     return RestorePlan(items=items, files=files, bytes=size_total, overwrites=overwrites, truncated=truncated)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import AsyncIterator, Awaitable, Callable
 
 import aiosqlite
 
@@ -96,19 +96,21 @@ async def build_index(
     lines: AsyncIterator[bytes],
     on_progress: Callable[[BuildProgress], None] | None = None,
     before_commit: Callable[[], Awaitable[None]] | None = None,
+    seq: int = 0,
 ) -> int:
     """Index ``archive`` from ``lines`` (each item one or more whole lines), replacing an earlier index of it; returns the entry count.
 
     Everything is written in one transaction, so a build that dies leaves the previous state
     (and a reader never sees half an archive). ``before_commit`` may raise to throw the build away
-    (borg failed after printing part of the listing)."""
+    (borg failed after printing part of the listing). ``seq`` orders archives made within the same
+    second (borg's times have no fraction)."""
     started = time.monotonic()
     await db.execute("BEGIN")
     try:
         await db.execute("DELETE FROM archives WHERE name = ?", (archive,))
         cur = await db.execute(
-            "INSERT INTO archives (name, archive_time, state, started_at) VALUES (?, ?, 'building', ?)",
-            (archive, archive_time, utc_now()),
+            "INSERT INTO archives (name, archive_time, seq, state, started_at) VALUES (?, ?, ?, 'building', ?)",
+            (archive, archive_time, seq, utc_now()),
         )
         archive_id = cur.lastrowid
         await db.execute(_BATCH_TABLE)

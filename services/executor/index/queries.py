@@ -164,7 +164,7 @@ async def search(
         " FROM names n JOIN entries e ON e.name_id = n.id"
         " JOIN archives a ON a.id = e.archive_id JOIN folders f ON f.id = e.folder_id"
         f" WHERE {' AND '.join(conditions)}"
-        " ORDER BY f.path, n.name, a.archive_time DESC"
+        " ORDER BY f.path, n.name, a.archive_time DESC, a.seq DESC, a.id DESC"
     )
     hits: dict[str, SearchHit] = {}
     async with db.execute(sql, args) as cur:
@@ -189,7 +189,7 @@ async def versions(db: aiosqlite.Connection, path: str) -> list[Version]:
         "SELECT a.name AS archive, a.archive_time, COALESCE(e.total_size, e.size) AS size, e.mtime"
         " FROM entries e JOIN archives a ON a.id = e.archive_id"
         " WHERE e.folder_id = ? AND e.name_id = (SELECT id FROM names WHERE name = ?) AND a.state = 'ready'"
-        " ORDER BY a.archive_time, a.id",
+        " ORDER BY a.archive_time, a.seq, a.id",
         (folder_id, name),
     ) as cur:
         rows = await cur.fetchall()
@@ -220,8 +220,9 @@ SELECT f.path, nm.name, o.type, o.size, o.mtime, NULL, NULL, 'removed'
 
 async def _previous_archive(db: aiosqlite.Connection, archive_id: int) -> str | None:
     async with db.execute(
-        "SELECT name FROM archives WHERE state = 'ready' AND archive_time < (SELECT archive_time FROM archives WHERE id = ?)"
-        " ORDER BY archive_time DESC LIMIT 1",
+        "SELECT name FROM archives WHERE state = 'ready'"
+        " AND (archive_time, seq) < (SELECT archive_time, seq FROM archives WHERE id = ?)"
+        " ORDER BY archive_time DESC, seq DESC LIMIT 1",
         (archive_id,),
     ) as cur:
         row = await cur.fetchone()

@@ -66,4 +66,8 @@ INDEX_MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX entries_by_name ON entries (name_id, archive_id);
     CREATE VIRTUAL TABLE names_fts USING fts5(name, content='names', content_rowid='id', tokenize='trigram');
     """,
+    # Borg keeps archive times to the second: the archive's place in the repository breaks ties.
+    """
+    ALTER TABLE archives ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+    """,
 )
