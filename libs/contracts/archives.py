@@ -142,6 +142,8 @@ class Changes(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     path: str = ""
     offset: int = 0
     limit: int = 500
+    # Compare contents with `borg diff` (slow: reads both archives) instead of size and mtime from the index.
+    content: bool = False
 
 
 class Change(msgspec.Struct, kw_only=True):
@@ -152,6 +154,10 @@ class Change(msgspec.Struct, kw_only=True):
     old_size: int | None = None
     mtime: str = ""
     old_mtime: str | None = None
+    # Set when compared with `borg diff` (`content`): whether the bytes differ (null for added or
+    # removed files), and borg's differences in words (content, mode, owner, mtime, link target).
+    content_changed: bool | None = None
+    detail: str | None = None
 
 
 class ChangeSummary(msgspec.Struct, kw_only=True):
@@ -231,7 +237,11 @@ ARCHIVES_VERSIONS = declare(
     "rpc", "rpc.executor.archives.versions", Versions, "Every indexed archive holding a path, oldest first.", VersionList
 )
 ARCHIVES_CHANGES = declare(
-    "rpc", "rpc.executor.archives.changes", Changes, "Files added, removed or modified in an archive against another.", ChangeSummary
+    "rpc",
+    "rpc.executor.archives.changes",
+    Changes,
+    "Files added, removed or modified in an archive against another (from the index, or by content with `borg diff`).",
+    ChangeSummary,
 )
 ARCHIVES_PLAN_RESTORE = declare(
     "rpc",

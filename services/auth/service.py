@@ -42,6 +42,7 @@ from libs.contracts.auth import (
 from libs.contracts.base import Empty, Event, new_id, utc_now
 from libs.contracts.envelope import RpcError
 from libs.contracts.registry import Contract
+from libs.contracts.tickets import TICKET_AUDIENCE, TICKET_SECONDS, Ticket, TicketCreate
 from libs.runtime import Service, rpc
 from services.auth import api_tokens, attempts, users
 from services.auth.passwords import Passwords
@@ -264,6 +265,24 @@ class AuthService(Service):
             created_at=user.created_at,
             last_login_at=user.last_login_at,
         )
+
+    @rpc("tickets.create", TicketCreate)
+    async def create_ticket(self, req: TicketCreate) -> Ticket:
+        user = await self._user(req.username)
+        if user.disabled:
+            raise RpcError("forbidden", "this account is disabled; ask an admin to enable it")
+        # The current session version: ending the user's sessions ends the ticket too.
+        version = await users.session_version(self.db, user.username)
+        claims = {
+            "aud": TICKET_AUDIENCE,
+            "url": req.url,
+            "sub": user.username,
+            "role": user.role,
+            "sv": version,
+            "mcp": user.must_change_password and req.auth_source != "proxy",
+            "src": req.auth_source,
+        }
+        return Ticket(ticket=issue(self.key, claims, TICKET_SECONDS), expires_in=TICKET_SECONDS)
 
     @rpc("tokens.list", UserRef)
     async def list_tokens(self, req: UserRef) -> ApiTokenList:

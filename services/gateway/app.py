@@ -15,6 +15,7 @@ from services.gateway.api import health, openapi
 from services.gateway.api import jobs as jobs_api
 from services.gateway.api import repositories as repositories_api
 from services.gateway.api import archives as archives_api
+from services.gateway.api import download_tickets
 from services.gateway.api import tokens as tokens_api
 from services.gateway.api import users as users_api
 from services.gateway.keys import BUS, ROUTE_SPECS, SETTINGS, SHUTTING_DOWN
@@ -29,6 +30,7 @@ API_GROUPS = [
     tokens_api.routes,
     repositories_api.routes,
     archives_api.routes,
+    download_tickets.routes,
     jobs_api.routes,
     events_api.routes,
 ]

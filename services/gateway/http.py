@@ -40,3 +40,17 @@ async def read_body(request: web.Request, body_type: type[T]) -> T:
         raise ApiError("invalid", f"invalid request body: {exc}") from None
     except (msgspec.DecodeError, UnicodeDecodeError):
         raise ApiError("invalid", "the request body is not valid JSON") from None
+
+
+def query_int(request: web.Request, name: str, default: int | None, low: int = 0, high: int = 2**62) -> int | None:
+    """A whole-number query parameter within bounds; ``default`` when absent or empty."""
+    raw = request.query.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError("invalid", f"{name} must be a whole number") from None
+    if not low <= value <= high:
+        raise ApiError("invalid", f"{name} must be between {low} and {high}")
+    return value

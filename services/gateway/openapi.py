@@ -37,6 +37,12 @@ def build_openapi(specs: list[RouteSpec]) -> dict[str, Any]:
         }
         if spec.access != "public":
             operation["security"] = [{"bearer": []}]
+        if spec.ticket:
+            operation["x-ticket"] = True
+            operation["parameters"].append(
+                {"name": "ticket", "in": "query", "required": False, "schema": {"type": "string"},
+                 "description": "a ticket from POST /api/download-tickets, instead of the Authorization header"}
+            )
         if spec.body is not None:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": by_type[spec.body]}}}
         ok = {"description": "success"}

@@ -28,6 +28,8 @@ class RouteSpec:
     query: dict[str, str] = field(default_factory=dict)
     # Allowed while the caller still has to change the initial password.
     before_password_change: bool = False
+    # Also opened by a download ticket in the query (``?ticket=``), for browser navigation.
+    ticket: bool = False
 
 
 _SPEC_ATTR = "__route_spec__"
@@ -51,10 +53,11 @@ class Routes:
         reply: Any = None,
         query: dict[str, str] | None = None,
         before_password_change: bool = False,
+        ticket: bool = False,
     ) -> Callable[[Handler], Handler]:
         def decorate(handler: Handler) -> Handler:
             spec = RouteSpec(
-                method, path, handler, summary, access, self.tag, body, reply, query or {}, before_password_change
+                method, path, handler, summary, access, self.tag, body, reply, query or {}, before_password_change, ticket
             )
             setattr(handler, _SPEC_ATTR, spec)
             self.specs.append(spec)

@@ -30,6 +30,7 @@ from libs.contracts.base import Empty
 from libs.contracts.envelope import RpcError
 from libs.contracts.jobs import IndexCommand, RestoreCommand, VerifyCommand
 from libs.runtime import command, rpc
+from services.executor.archives.content_changes import content_changes
 from services.executor.archives.downloads import DownloadStreams
 from services.executor.archives.jobs import ArchiveJobs, archive_name
 from services.executor.archives.restore_plan import (
@@ -137,7 +138,24 @@ class ArchiveEndpoints:
         if req.base is not None:
             await self.archives.ready_archive_id(repo, archive_name(req.base), None)
         db = await self.index.reader(repo.id)
+        if req.content:
+            return await self._content_changes(repo, db, req, offset, limit)
         return await queries.changes(db, req.archive, req.base, kind=req.kind, path_prefix=req.path, offset=offset, limit=limit)
+
+    async def _content_changes(self, repo, db, req: Changes, offset: int, limit: int) -> ChangeSummary:
+        base = req.base
+        if base is None:
+            names = [a.name for a in await self.archives.archives(repo, refresh=False)]  # newest first
+            position = names.index(req.archive) if req.archive in names else len(names)
+            if position + 1 >= len(names):
+                raise RpcError("not_found", f"archive {req.archive!r} has no earlier archive to compare with")
+            base = names[position + 1]
+        archive_id = await self.archives.ready_archive_id(repo, req.archive, None)
+        base_id = await self.archives.ready_archive_id(repo, archive_name(base), None)
+        return await content_changes(
+            self.borg, repo, db, (req.archive, archive_id), (base, base_id),
+            kind=req.kind, path_prefix=queries.normalise_path(req.path), offset=offset, limit=limit,
+        )
 
     @rpc("archives.plan_restore", PlanRestore)
     async def plan_restore(self, req: PlanRestore) -> RestorePlan:

@@ -6,45 +6,17 @@ INDEX_MIGRATIONS: tuple[str, ...] = (
         id INTEGER PRIMARY KEY,
         name TEXT NOT NULL UNIQUE,
         archive_time TEXT NOT NULL,
+        -- Borg keeps archive times to the second: the archive's place in the repository breaks ties.
+        seq INTEGER NOT NULL DEFAULT 0,
         state TEXT NOT NULL CHECK (state IN ('building', 'ready', 'failed')),
         entries INTEGER NOT NULL DEFAULT 0,
         started_at TEXT NOT NULL,
         finished_at TEXT,
         error TEXT
     );
-    -- Folder paths are shared by every archive of the repository, so each is stored once.
+    -- Folder paths and names are shared by every archive of the repository, so each is stored once;
+    -- entries refer to them by id.
     CREATE TABLE folders (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
-    CREATE TABLE entries (
-        archive_id INTEGER NOT NULL REFERENCES archives(id) ON DELETE CASCADE,
-        folder_id INTEGER NOT NULL REFERENCES folders(id),
-        name TEXT NOT NULL,
-        type TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        mode TEXT NOT NULL,
-        user TEXT NOT NULL,
-        grp TEXT NOT NULL,
-        mtime TEXT NOT NULL,
-        target TEXT NOT NULL,
-        hardlink INTEGER NOT NULL DEFAULT 0,
-        implied INTEGER NOT NULL DEFAULT 0,
-        total_size INTEGER,
-        total_files INTEGER,
-        PRIMARY KEY (archive_id, folder_id, name)
-    ) WITHOUT ROWID;
-    CREATE INDEX entries_by_name ON entries (name, archive_id);
-    -- Distinct names with a trigram index: substring and glob search without scanning entries.
-    CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-    CREATE VIRTUAL TABLE names_fts USING fts5(name, content='names', content_rowid='id', tokenize='trigram');
-    """,
-    # Names interned: entries hold a name id, so the name is stored once per repository instead of
-    # once per entry and again in the by-name index (about a third of the file). The index is a
-    # cache of borg's listing: the old tables are dropped and archives are indexed again when opened.
-    """
-    DROP TABLE names_fts;
-    DROP TABLE entries;
-    DROP TABLE names;
-    DELETE FROM archives;
-    DELETE FROM folders;
     CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
     CREATE TABLE entries (
         archive_id INTEGER NOT NULL REFERENCES archives(id) ON DELETE CASCADE,
@@ -64,10 +36,7 @@ INDEX_MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (archive_id, folder_id, name_id)
     ) WITHOUT ROWID;
     CREATE INDEX entries_by_name ON entries (name_id, archive_id);
+    -- A trigram index of the distinct names: substring and glob search without scanning entries.
     CREATE VIRTUAL TABLE names_fts USING fts5(name, content='names', content_rowid='id', tokenize='trigram');
-    """,
-    # Borg keeps archive times to the second: the archive's place in the repository breaks ties.
-    """
-    ALTER TABLE archives ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
     """,
 )

@@ -176,7 +176,7 @@ async def versions(request: web.Request) -> web.Response:
 
 @routes.get(
     "/api/repositories/{id}/archives/{archive}/changes",
-    summary="Files added, removed or modified (size or mtime) against the archive before it or `base`.",
+    summary="Files added, removed or modified (size or mtime, or contents with `content=true`) against the archive before it or `base`.",
     access="viewer",
     reply=ChangeSummary,
     query={
@@ -185,6 +185,7 @@ async def versions(request: web.Request) -> web.Response:
         "path": "only below this folder",
         "offset": "changes to skip",
         "limit": "changes at most (1-1000, default 500)",
+        "content": "true: compare file contents with `borg diff` (slower; finds changes that keep size and mtime)",
     },
 )
 async def changes(request: web.Request) -> web.Response:
@@ -197,6 +198,7 @@ async def changes(request: web.Request) -> web.Response:
         "path": request.query.get("path", ""),
         "offset": _int(request, "offset", 0),
         "limit": _int(request, "limit", 500, 1, 1000),
+        "content": _choice(request, "content", ("true", "false", "1", "0"), "false") in ("true", "1"),
     }
     return json_response(await request.app[BUS].request(ARCHIVES_CHANGES.subject, body, timeout=SLOW))
 
@@ -285,6 +287,7 @@ def content_disposition(filename: str) -> str:
     summary="One file's bytes, or with `format=tar|tar.gz` the selection (folders allowed) as a tar stream.",
     access="viewer",
     query={"path": "archive path (repeat for a selection)", "format": "file (default), tar or tar.gz"},
+    ticket=True,
 )
 async def download(request: web.Request) -> web.StreamResponse:
     repository_id, archive = _ids(request)

@@ -5,26 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from libs.contracts.jobs import JOB_KINDS, JOB_STATUSES, JOBS_CANCEL, JOBS_GET, JOBS_LIST, JOBS_LOG, Job, JobPage, LogChunk
-from services.gateway.http import ApiError, json_response
+from services.gateway.http import ApiError, json_response, query_int
 from services.gateway.keys import BUS
 from services.gateway.routing import Routes
 
 routes = Routes("jobs")
 
 DOWNLOAD_CHUNK = 512 * 1024
-
-
-def _int(request: web.Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError("invalid", f"{name} must be a whole number") from None
-    if not low <= value <= high:
-        raise ApiError("invalid", f"{name} must be between {low} and {high}")
-    return value
 
 
 @routes.get(
@@ -41,7 +28,7 @@ def _int(request: web.Request, name: str, default: int, low: int, high: int) -> 
     },
 )
 async def list_jobs(request: web.Request) -> web.Response:
-    query: dict[str, object] = {"limit": _int(request, "limit", 50, 1, 500), "offset": _int(request, "offset", 0, 0, 10**9)}
+    query: dict[str, object] = {"limit": query_int(request, "limit", 50, 1, 500), "offset": query_int(request, "offset", 0, 0, 10**9)}
     for name, allowed in (("repository_id", None), ("kind", JOB_KINDS), ("status", JOB_STATUSES)):
         value = request.query.get(name)
         if value:
@@ -68,7 +55,7 @@ async def job_log(request: web.Request) -> web.StreamResponse:
     job_id = request.match_info["id"]
     if request.query.get("download") in ("1", "true"):
         return await _download(request, job_id)
-    body = {"id": job_id, "offset": _int(request, "offset", 0, 0, 2**53), "limit": _int(request, "limit", 256 * 1024, 1, 512 * 1024)}
+    body = {"id": job_id, "offset": query_int(request, "offset", 0, 0, 2**53), "limit": query_int(request, "limit", 256 * 1024, 1, 512 * 1024)}
     return json_response(await bus.request(JOBS_LOG.subject, body))
 
 

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import logging
 import time
+from typing import Callable, TypeVar
 
 import msgspec
 from aiohttp import web
@@ -37,7 +38,7 @@ from libs.contracts.auth import (
     TokenCheck,
 )
 from libs.contracts.envelope import RpcError
-from services.gateway.auth import jwt_verify, proxy
+from services.gateway.auth import jwt_verify, proxy, tickets
 from services.gateway.auth.cache import TtlCache
 from services.gateway.auth.revocations import Revocations
 
@@ -53,6 +54,8 @@ REMOTE_CHECK_SECONDS = 5.0
 # Verified sign-in tokens, so the signature of a token in use is checked once, not per request
 # (a check costs about as much as the rest of a small request). Keyed by the whole token.
 VERIFIED_MAX = 10_000
+
+C = TypeVar("C")
 
 
 class _Username(msgspec.Struct):
@@ -135,28 +138,36 @@ class Authenticator:
 
     # --- checking credentials -----------------------------------------------------------------------
 
-    async def authenticate(self, request: web.Request) -> Principal:
+    async def authenticate(self, request: web.Request, ticket_allowed: bool = False) -> Principal:
+        """The caller; ``ticket_allowed`` (declared per route) also accepts a download ticket in the
+        query when no Authorization header is sent."""
         token = bearer_token(request)
         if token is not None:
             if token.startswith(API_TOKEN_MARK):
                 return await self._api_token(token)
             return await self._signin_token(token)
+        if ticket_allowed and tickets.TICKET_PARAM in request.query:
+            return await self._ticket(request)
         if self.settings.disable_authentication:
             return await self._proxy_user(request)
         raise RpcError("unauthorized", "sign in first: this needs an Authorization: Bearer token")
 
-    async def _signin_token(self, token: str) -> Principal:
+    async def _key_and_revocations(self) -> Ed25519PublicKey:
         if self._key is None or not self.revocations.loaded:
             # Not known yet (auth was down when the gateway started): one attempt now, else 503.
             await self._fetch_key()
             await self._fetch_revocations()
         assert self._key is not None
+        return self._key
+
+    async def _signin_token(self, token: str) -> Principal:
+        key = await self._key_and_revocations()
         claims = self._verified.get(token)
         if claims is None:
             try:
-                claims = jwt_verify.verify(token, self._key)
+                claims = jwt_verify.verify(token, key)
             except jwt_verify.KeyMismatch:
-                claims = await self._verify_with_fresh_key(token)
+                claims = await self._verify_with_fresh_key(token, jwt_verify.verify, "sign-in token")
             if len(self._verified) >= VERIFIED_MAX:
                 del self._verified[next(iter(self._verified))]
             self._verified[token] = claims
@@ -167,15 +178,31 @@ class Authenticator:
             raise RpcError("unauthorized", "this sign-in has ended (signed out, or the account changed); sign in again")
         return claims.principal()
 
-    async def _verify_with_fresh_key(self, token: str) -> jwt_verify.Claims:
+    async def _ticket(self, request: web.Request) -> Principal:
+        """A download ticket: signed by auth, for exactly this path and query, of a live session."""
+        given = request.query.getall(tickets.TICKET_PARAM)
+        if len(given) != 1:
+            raise RpcError("unauthorized", "give exactly one download ticket")
+        key = await self._key_and_revocations()
+        try:
+            claims = tickets.verify_ticket(given[0], key)
+        except jwt_verify.KeyMismatch:
+            claims = await self._verify_with_fresh_key(given[0], tickets.verify_ticket, "download ticket")
+        if claims.url != tickets.requested_url(request.rel_url):
+            raise RpcError("forbidden", "this download ticket is for another download")
+        if self.revocations.is_ended(claims.sub, claims.sv):
+            raise RpcError("unauthorized", "this sign-in has ended (signed out, or the account changed); sign in again")
+        return claims.principal()
+
+    async def _verify_with_fresh_key(self, token: str, verify: Callable[[str, Ed25519PublicKey], C], what: str) -> C:
         """The key may have been replaced since it was fetched; look again, but not too often."""
         stale = self._key_id
         if time.monotonic() - self._key_fetched_at >= KEY_REFETCH_SECONDS:
             await self._fetch_key()
         if self._key_id != stale and self._key is not None:
             with contextlib.suppress(jwt_verify.KeyMismatch):
-                return jwt_verify.verify(token, self._key)
-        raise RpcError("unauthorized", "the sign-in token's signature is not valid")
+                return verify(token, self._key)
+        raise RpcError("unauthorized", f"the {what}'s signature is not valid")
 
     async def _remote_check(self, key: str, owner: str | None, subject: str, body: msgspec.Struct) -> Principal:
         cached = self._remote.get(key)

@@ -53,6 +53,8 @@ def verify(token: str, key: Ed25519PublicKey) -> Claims:
     """The token's claims if ``key`` signed it and it has not expired; else ``RpcError`` 401, or
     ``KeyMismatch`` when only the signature failed."""
     try:
+        # No audience expected: PyJWT then refuses any token that has one, so a download ticket
+        # (``aud`` = "download") is never taken for a sign-in token.
         payload = jwt.decode(token, key, algorithms=ALGORITHMS, options={"require": _REQUIRED})
     except jwt.ExpiredSignatureError:
         raise RpcError("unauthorized", "the sign-in token has expired; sign in again") from None

@@ -21,7 +21,7 @@ async def access(request: web.Request, handler: Handler) -> web.StreamResponse:
         return await handler(request)
     if spec.access == "public":
         return await handler(request)
-    caller = await request.app[AUTHENTICATOR].authenticate(request)
+    caller = await request.app[AUTHENTICATOR].authenticate(request, ticket_allowed=spec.ticket)
     problem = refusal(spec.access, spec.before_password_change, caller)
     if problem is not None:
         raise problem

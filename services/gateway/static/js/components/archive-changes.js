@@ -1,5 +1,6 @@
 // What changed in one archive against another (by default the one before it): counts of added,
-// removed and modified entries, and the list, filterable by kind and folder.
+// removed and modified entries, and the list, filterable by kind and folder. "Compare contents" asks
+// for `borg diff` instead of the index's size-and-mtime comparison.
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { html } from '../html.js';
@@ -30,6 +31,7 @@ export function ArchiveChanges({ repoId, archive, archives, onOpen }) {
   const [under, setUnder] = useState('');
   const [applied, setApplied] = useState('');
   const [offset, setOffset] = useState(0);
+  const [content, setContent] = useState(false);
   const [state, setState] = useState({ data: null, error: '', loading: true });
 
   useEffect(() => {
@@ -38,12 +40,13 @@ export function ArchiveChanges({ repoId, archive, archives, onOpen }) {
     if (base) query.set('base', base);
     if (kind) query.set('kind', kind);
     if (applied) query.set('path', applied);
+    if (content) query.set('content', 'true');
     setState((previous) => ({ ...previous, loading: true }));
     get(archiveApi(repoId, archive, `/changes?${query}`))
       .then((data) => alive && setState({ data, error: '', loading: false }))
       .catch((failure) => alive && setState({ data: null, error: failure.message, loading: false }));
     return () => { alive = false; };
-  }, [repoId, archive, base, kind, applied, offset]);
+  }, [repoId, archive, base, kind, applied, offset, content]);
 
   const others = archives.filter((candidate) => candidate.name !== archive);
   const data = state.data;
@@ -71,7 +74,12 @@ export function ArchiveChanges({ repoId, archive, archives, onOpen }) {
             <button type="submit" class="button">Filter</button>
           </div>
         </form>
+        <div class="field checkbox">
+          <input id="changes-content" type="checkbox" checked=${content} disabled=${state.loading} onChange=${(event) => { setContent(event.currentTarget.checked); setOffset(0); }} />
+          <label for="changes-content">Compare contents (slower, runs borg diff)</label>
+        </div>
       </div>
+      ${state.loading && content && html`<p class="muted" role="status">Comparing contents with borg diff…</p>`}
       ${state.error && html`<${Alert} kind="error">${state.error}<//>`}
       ${data && html`
         <p class="muted">Against <strong>${data.base || 'nothing (the oldest archive)'}</strong>${applied ? html`, under <code>${applied}</code>` : ''}.</p>
@@ -95,7 +103,11 @@ export function ArchiveChanges({ repoId, archive, archives, onOpen }) {
                     const type = entryKind(change);
                     return html`
                       <tr key=${change.change + change.path}>
-                        <td data-label="Change"><span class=${`badge change-${change.change}`}>${change.change}</span></td>
+                        <td data-label="Change">
+                          <span class=${`badge change-${change.change}`}>${change.change}</span>
+                          ${change.content_changed === true && html` <span class="badge" title=${change.detail}>content</span>`}
+                          ${change.content_changed === false && html` <span class="muted small" title=${change.detail}>metadata only</span>`}
+                        </td>
                         <th scope="row" data-label="Path" class="hit-path">
                           <span class="entry-name">
                             <${EntryIcon} kind=${type} /><span class="visually-hidden">${kindName(type)}: </span>
