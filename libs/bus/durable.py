@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any, Awaitable, Callable
 
@@ -61,31 +62,36 @@ async def consume(
         filter_subject=filter_subject,
     )
     sub = await js.pull_subscribe(filter_subject, durable=durable, stream=stream, config=config)
-    while True:
-        try:
-            messages = await sub.fetch(batch=16, timeout=5.0)
-        except (FetchTimeoutError, asyncio.TimeoutError):
-            continue
-        for msg in messages:
-            route = _route_for(routes, msg.subject)
-            if route is None:
-                log.warning("no handler for %s on %s; dropping it", msg.subject, durable)
-                await msg.term()
-                continue
-            body_type, handler = route
+    try:
+        while True:
             try:
-                body = msgspec.json.decode(msg.data, type=body_type)
-            except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-                log.error("rejected malformed message on %s: %s", msg.subject, exc)
-                await msg.term()
+                messages = await sub.fetch(batch=16, timeout=5.0)
+            except (FetchTimeoutError, asyncio.TimeoutError):
                 continue
-            try:
-                await handler(body)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                attempt = min(msg.metadata.num_delivered, len(_RETRY_DELAYS)) - 1
-                log.exception("handler for %s failed; will retry", msg.subject)
-                await msg.nak(delay=_RETRY_DELAYS[max(attempt, 0)])
-                continue
-            await msg.ack_sync()
+            for msg in messages:
+                route = _route_for(routes, msg.subject)
+                if route is None:
+                    log.warning("no handler for %s on %s; dropping it", msg.subject, durable)
+                    await msg.term()
+                    continue
+                body_type, handler = route
+                try:
+                    body = msgspec.json.decode(msg.data, type=body_type)
+                except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+                    log.error("rejected malformed message on %s: %s", msg.subject, exc)
+                    await msg.term()
+                    continue
+                try:
+                    await handler(body)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    attempt = min(msg.metadata.num_delivered, len(_RETRY_DELAYS)) - 1
+                    log.exception("handler for %s failed; will retry", msg.subject)
+                    await msg.nak(delay=_RETRY_DELAYS[max(attempt, 0)])
+                    continue
+                await msg.ack_sync()
+    finally:
+        # A pull subscription left open holds up the connection's drain at shutdown.
+        with contextlib.suppress(Exception):
+            await sub.unsubscribe()

@@ -47,9 +47,8 @@ async def ticket_for(session, url: str) -> str:
 async def fetch(base: str, url: str, ticket: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
     """A fresh client without any sign-in, as a browser following a link."""
     target = base + url + (f"&ticket={quote(ticket, safe='')}" if ticket is not None else "")
-    async with aiohttp.ClientSession() as anonymous:
-        async with anonymous.get(target, headers=headers or {}) as resp:
-            return resp.status, await resp.read()
+    async with aiohttp.ClientSession() as anonymous, anonymous.get(target, headers=headers or {}) as resp:
+        return resp.status, await resp.read()
 
 
 def b64(data: bytes) -> str:
@@ -125,9 +124,8 @@ async def test_download_tickets(stack_factory, api, borg_binary, tmp_path: Path)
     for url in ("/api/auth/me", f"/api/repositories/{rid}/archives", "http://127.0.0.1/api/x", "/static/x", spaced + "&ticket=x"):
         status, body = await viewer.call("POST", "/api/download-tickets", json={"url": url})
         assert status == 400 and "ticket" not in body, (url, body)
-    async with aiohttp.ClientSession() as anonymous:
-        async with anonymous.post(stack.url + "/api/download-tickets", json={"url": spaced}) as resp:
-            assert resp.status == 401
+    async with aiohttp.ClientSession() as anonymous, anonymous.post(stack.url + "/api/download-tickets", json={"url": spaced}) as resp:
+        assert resp.status == 401
 
     # Signing out ends the user's tickets too.
     pending = await ticket_for(viewer, big)

@@ -13,7 +13,8 @@ import contextlib
 import hashlib
 import logging
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import msgspec
 from aiohttp import web
