@@ -54,3 +54,11 @@ def query_int(request: web.Request, name: str, default: int | None, low: int = 0
     if not low <= value <= high:
         raise ApiError("invalid", f"{name} must be between {low} and {high}")
     return value
+
+
+def query_choice(request: web.Request, name: str, allowed: tuple[str, ...], default: str | None) -> str | None:
+    """A query parameter that must be one of ``allowed``; ``default`` when absent or empty."""
+    value = request.query.get(name) or default
+    if value is not None and value not in allowed:
+        raise ApiError("invalid", f"{name} must be one of {', '.join(allowed)}")
+    return value

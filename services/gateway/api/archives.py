@@ -31,7 +31,7 @@ from libs.contracts.archives import (
 from libs.contracts.envelope import RpcError
 from libs.contracts.jobs import IndexCommand, RestoreCommand, VerifyCommand
 from services.gateway.auth import caller
-from services.gateway.http import ApiError, json_response, read_body
+from services.gateway.http import ApiError, json_response, query_choice, query_int, read_body
 from services.gateway.keys import BUS
 from services.gateway.routing import Routes
 
@@ -61,26 +61,6 @@ class RestoreRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class VerifyRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     archive: str | None = None
     paths: list[str] = []
-
-
-def _int(request: web.Request, name: str, default: int | None, low: int = 0, high: int = 2**62) -> int | None:
-    raw = request.query.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError("invalid", f"{name} must be a whole number") from None
-    if not low <= value <= high:
-        raise ApiError("invalid", f"{name} must be between {low} and {high}")
-    return value
-
-
-def _choice(request: web.Request, name: str, allowed: tuple[str, ...], default: str | None) -> str | None:
-    value = request.query.get(name) or default
-    if value is not None and value not in allowed:
-        raise ApiError("invalid", f"{name} must be one of {', '.join(allowed)}")
-    return value
 
 
 def _ids(request: web.Request) -> tuple[str, str]:
@@ -118,10 +98,10 @@ async def browse(request: web.Request) -> web.Response:
         "repository_id": repository_id,
         "archive": archive,
         "path": request.query.get("path", ""),
-        "sort": _choice(request, "sort", ("name", "size", "mtime"), "name"),
-        "order": _choice(request, "order", ("asc", "desc"), "asc"),
-        "offset": _int(request, "offset", 0),
-        "limit": _int(request, "limit", 200, 1, 1000),
+        "sort": query_choice(request, "sort", ("name", "size", "mtime"), "name"),
+        "order": query_choice(request, "order", ("asc", "desc"), "asc"),
+        "offset": query_int(request, "offset", 0),
+        "limit": query_int(request, "limit", 200, 1, 1000),
         "actor": caller(request).username,
     }
     reply = await request.app[BUS].request_as(ARCHIVES_BROWSE.subject, body, BrowseReply, timeout=SLOW)
@@ -153,11 +133,11 @@ async def search(request: web.Request) -> web.Response:
         "repository_id": request.match_info["id"],
         "q": q,
         "path": request.query.get("path", ""),
-        "min_size": _int(request, "min_size", None),
-        "max_size": _int(request, "max_size", None),
+        "min_size": query_int(request, "min_size", None),
+        "max_size": query_int(request, "max_size", None),
         "after": request.query.get("after") or None,
         "before": request.query.get("before") or None,
-        "limit": _int(request, "limit", 200, 1, 1000),
+        "limit": query_int(request, "limit", 200, 1, 1000),
     }
     return json_response(await request.app[BUS].request(ARCHIVES_SEARCH.subject, body, timeout=SLOW))
 
@@ -194,11 +174,11 @@ async def changes(request: web.Request) -> web.Response:
         "repository_id": repository_id,
         "archive": archive,
         "base": request.query.get("base") or None,
-        "kind": _choice(request, "kind", ("added", "removed", "modified"), None),
+        "kind": query_choice(request, "kind", ("added", "removed", "modified"), None),
         "path": request.query.get("path", ""),
-        "offset": _int(request, "offset", 0),
-        "limit": _int(request, "limit", 500, 1, 1000),
-        "content": _choice(request, "content", ("true", "false", "1", "0"), "false") in ("true", "1"),
+        "offset": query_int(request, "offset", 0),
+        "limit": query_int(request, "limit", 500, 1, 1000),
+        "content": query_choice(request, "content", ("true", "false", "1", "0"), "false") in ("true", "1"),
     }
     return json_response(await request.app[BUS].request(ARCHIVES_CHANGES.subject, body, timeout=SLOW))
 
@@ -295,7 +275,7 @@ async def download(request: web.Request) -> web.StreamResponse:
     paths = request.query.getall("path", [])
     if not paths:
         raise ApiError("invalid", "name what to download with path=")
-    fmt = _choice(request, "format", ("file", "tar", "tar.gz"), "file")
+    fmt = query_choice(request, "format", ("file", "tar", "tar.gz"), "file")
     body = {"repository_id": repository_id, "archive": archive, "paths": paths, "format": fmt}
     info = await bus.request_as(DOWNLOAD_OPEN.subject, body, DownloadInfo, timeout=SLOW)
     stream = {"stream_id": info.stream_id}
