@@ -233,3 +233,40 @@ async def test_command_sent_while_the_executor_is_down_runs_once(nats_server, bu
         assert [j["id"] for j in page["items"]] == [cmd.id]
         info = await bus.request("rpc.executor.repositories.get", {"id": repo["id"]})
         assert info["stats"]["archive_count"] == 1
+
+
+@pytest.fixture
+def small_disk(executor):
+    """A real file system of 8 MiB (tmpfs; the tests run as root, as .ci/run does)."""
+    mount_point = executor.root / "small-disk"
+    mount_point.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount_point)], check=True)
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=True)
+
+
+async def test_a_full_disk_fails_the_backup_with_borgs_message(executor, bus, small_disk):
+    src = executor.root / "src"
+    src.mkdir()
+    for i in range(4):
+        (src / f"random{i}").write_bytes(os.urandom(5 * 1024 * 1024))
+    repo = await create_repo(bus, small_disk / "repo")
+    job_id = await send(bus, "backup", repo["id"], options={"sources": [str(src)], "compression": "none"})
+    job = await wait_job(bus, job_id, timeout=60)
+    assert job.status == "failed", job
+    assert "disk full" in job.error and "No space left on device" in job.error
+    # The repository is still known and still opens: its earlier state was kept.
+    info = await bus.request("rpc.executor.repositories.refresh", {"id": repo["id"]})
+    assert info["stats"]["archive_count"] == 0
+
+
+async def test_a_missing_borg_is_a_clear_error(nats_server, bus, data_dir, tmp_path):
+    root = tmp_path / "files"
+    root.mkdir()
+    settings = executor_settings(data_dir, nats_server.url, root, BORG_BINARY=str(tmp_path / "no-borg-here"))
+    async with running_service(ExecutorService, settings):
+        with pytest.raises(RpcError) as caught:
+            await create_repo(bus, root / "repo")
+    assert caught.value.code == "unavailable"
+    assert "borg is not installed" in caught.value.message
+    assert not (root / "repo").exists()
