@@ -9,7 +9,8 @@ from typing import Callable
 
 from services.executor.borg.environment import borg_env
 from services.executor.borg.events import LogRecord, ProgressEvent
-from services.executor.borg.runner import BorgRun, run_borg
+from services.executor.borg.runner import BorgRun, refused, run_borg
+from services.executor.borg.version import parse_version, version_args, version_problem
 from services.executor.repositories.store import RepositoryRecord
 
 EventSink = Callable[[ProgressEvent | LogRecord], None]
@@ -20,8 +21,24 @@ class BorgCalls:
         self.binary = binary
         self.base_dir = service_dir / "borg"
         self.keys_dir = service_dir / "keys"
+        self._version_problem: str | None = None
+        self._version_checked = False
         self.base_dir.mkdir(parents=True, exist_ok=True)
         self.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    async def version_problem(self) -> str | None:
+        """Why the configured borg cannot be used (too old, or borg 2), asked once; a borg that does
+        not start at all is reported by each run instead, so installing it later needs no restart."""
+        if not self._version_checked:
+            run = await run_borg(version_args(self.binary), self.env(), passphrase=None)
+            if run.status != "succeeded":
+                return None
+            try:
+                self._version_problem = version_problem(parse_version(run.stdout))
+            except ValueError as exc:
+                self._version_problem = f"{self.binary} does not look like borg: {exc}"
+            self._version_checked = True
+        return self._version_problem
 
     def key_file(self, repository_id: str) -> Path:
         return self.keys_dir / f"{repository_id}.key"
@@ -67,4 +84,7 @@ class BorgCalls:
         log_sink: Callable[[bytes], None] | None = None,
         cwd: str | None = None,
     ) -> BorgRun:
+        problem = await self.version_problem()
+        if problem is not None:
+            return refused(problem)
         return await run_borg(argv, env, passphrase=passphrase, on_event=on_event, cancel=cancel, log_sink=log_sink, cwd=cwd)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import msgspec
 
@@ -57,6 +58,8 @@ MAX_LOG_SLICE = 512 * 1024
 _COMMAND_META = ("id", "time", "actor")
 
 
+log = logging.getLogger("executor")
+
 class ExecutorService(ArchiveEndpoints, Service):
     name = "executor"
     migrations = MIGRATIONS
@@ -95,6 +98,9 @@ class ExecutorService(ArchiveEndpoints, Service):
         )
 
     async def start(self) -> None:
+        problem = await self.borg.version_problem()
+        if problem is not None:
+            log.error("%s: every borg job will fail until BORG_BINARY names borg 1.2 or 1.4", problem)
         await self.scheduler.start()
         self._start_archives()
 

@@ -270,3 +270,19 @@ async def test_a_missing_borg_is_a_clear_error(nats_server, bus, data_dir, tmp_p
     assert caught.value.code == "unavailable"
     assert "borg is not installed" in caught.value.message
     assert not (root / "repo").exists()
+
+
+async def test_a_too_old_borg_is_refused_with_its_version(nats_server, bus, data_dir, tmp_path):
+    # A stand-in that answers `--version` as borg 1.1 would; nothing else of it ever runs.
+    old_borg = tmp_path / "borg-1.1"
+    old_borg.write_text("#!/bin/sh\necho 'borg 1.1.18'\n")
+    old_borg.chmod(0o755)
+    root = tmp_path / "files"
+    root.mkdir()
+    settings = executor_settings(data_dir, nats_server.url, root, BORG_BINARY=str(old_borg))
+    async with running_service(ExecutorService, settings):
+        with pytest.raises(RpcError) as caught:
+            await create_repo(bus, root / "repo")
+    assert caught.value.code == "unavailable"
+    assert "borg 1.1.18 is too old; borg 1.2.0 or newer is needed" in caught.value.message
+    assert not (root / "repo").exists()

@@ -49,6 +49,19 @@ class BorgRun(msgspec.Struct, frozen=True, kw_only=True):
     stdout_truncated: bool = False
 
 
+def refused(message: str, duration: float = 0.0) -> BorgRun:
+    """A run that never started: borg is missing or cannot be used."""
+    return BorgRun(
+        returncode=127,
+        status="failed",
+        stdout=b"",
+        error_lines=[message],
+        failure=BorgFailure("unavailable", message),
+        pid=None,
+        duration=duration,
+    )
+
+
 async def run_borg(
     argv: Sequence[str],
     env: Mapping[str, str],
@@ -154,16 +167,7 @@ async def _spawn(
             preexec_fn=die_with_parent(signal.SIGINT),
         )
     except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:
-        message = f"borg is not installed or not executable: {argv[0]} ({exc.strerror})"
-        return BorgRun(
-            returncode=127,
-            status="failed",
-            stdout=b"",
-            error_lines=[message],
-            failure=BorgFailure("unavailable", message),
-            pid=None,
-            duration=time.monotonic() - started,
-        )
+        return refused(f"borg is not installed or not executable: {argv[0]} ({exc.strerror})", time.monotonic() - started)
     finally:
         for fd in pass_fds:
             os.close(fd)
