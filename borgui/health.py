@@ -12,6 +12,7 @@ import sys
 import urllib.error
 import urllib.request
 
+from borgui.run import nats_url_file, public_url
 from libs.bus import connect
 from libs.config import Settings
 from libs.contracts.envelope import RpcError
@@ -23,9 +24,8 @@ def nats_url(settings: Settings) -> str:
     """``NATS_URL``, else the URL a running ``borgui run`` wrote for local tools."""
     if settings.nats_url:
         return settings.nats_url
-    written = settings.data_dir / "run" / "nats.url"
     try:
-        return written.read_text().strip()
+        return nats_url_file(settings.data_dir).read_text().strip()
     except OSError:
         return ""
 
@@ -33,8 +33,7 @@ def nats_url(settings: Settings) -> str:
 def gateway_answers(settings: Settings) -> tuple[bool, str]:
     """The gateway is up when ``/api/health`` answers with its JSON, 200 or 503: a 503 means another
     service is down, which that service's own check reports."""
-    host = "127.0.0.1" if settings.bind in ("0.0.0.0", "::", "") else settings.bind
-    url = f"http://{host}:{settings.port}/api/health"
+    url = public_url(settings) + "/api/health"
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT) as resp:
             body = resp.read()

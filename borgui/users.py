@@ -88,12 +88,13 @@ async def _run(url: str, args: argparse.Namespace, password: Callable[[], str]) 
 
 def main(settings: Any, args: argparse.Namespace) -> int:
     from borgui.health import nats_url
+    from borgui.run import nats_url_file
     from libs.contracts.envelope import RpcError
 
     url = nats_url(settings)
     if not url:
         print(
-            f"borgui users: the system is not running (no {settings.data_dir / 'run' / 'nats.url'}); "
+            f"borgui users: the system is not running (no {nats_url_file(settings.data_dir)}); "
             "start it with `borgui run`, or set NATS_URL and DATA_DIR to those of the running system",
             file=sys.stderr,
         )

@@ -201,7 +201,6 @@ TOKENS_DELETE = declare("rpc", "rpc.auth.tokens.delete", TokenRef, "Revoke one o
 PROXY_USER = declare(
     "rpc", "rpc.auth.proxy_user", ProxyUser, "The user named by a trusted proxy header, created on first sight.", Principal
 )
-USER_GET = declare("rpc", "rpc.auth.users.get", UserRef, "One user.", User)
 USERS_LIST = declare("rpc", "rpc.auth.users.list", Empty, "Every user.", UserList)
 USERS_CREATE = declare("rpc", "rpc.auth.users.create", UserCreate, "Create a local user.", User)
 USERS_UPDATE = declare("rpc", "rpc.auth.users.update", UserUpdate, "Change a user's role or disable/enable it.", User)

@@ -12,8 +12,13 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def iso(moment: datetime) -> str:
+    """``moment`` as UTC ISO 8601 text with milliseconds and a ``Z``, the form every record uses."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso(datetime.now(timezone.utc))
 
 
 class Command(msgspec.Struct, kw_only=True):

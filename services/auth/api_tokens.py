@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import aiosqlite
 
 from libs.contracts.auth import ApiToken
+from libs.contracts.base import iso
 
 # Lets the gateway tell an API token from a JWT without trying to parse it, and lets secret
 # scanners recognise a leaked one.
@@ -29,11 +30,7 @@ def token_hash(token: str) -> str:
 
 
 def expiry(created: datetime, days: int | None) -> str | None:
-    return None if days is None else _iso(created + timedelta(days=days))
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return None if days is None else iso(created + timedelta(days=days))
 
 
 def is_expired(expires_at: str | None, now: datetime) -> bool:

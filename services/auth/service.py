@@ -39,7 +39,7 @@ from libs.contracts.auth import (
     UserRef,
     UserUpdate,
 )
-from libs.contracts.base import Empty, Event, new_id, utc_now
+from libs.contracts.base import Empty, Event, iso, new_id, utc_now
 from libs.contracts.envelope import RpcError
 from libs.contracts.registry import Contract
 from libs.contracts.tickets import TICKET_AUDIENCE, TICKET_SECONDS, Ticket, TicketCreate
@@ -54,6 +54,7 @@ from services.auth.users import UserRow
 log = logging.getLogger("auth")
 
 BAD_CREDENTIALS = "wrong user name or password"
+ACCOUNT_DISABLED = "this account is disabled; ask an admin to enable it"
 MAX_TOKEN_DAYS = 3650
 
 
@@ -174,7 +175,7 @@ class AuthService(Service):
             raise RpcError("unauthorized", BAD_CREDENTIALS)
         if user.disabled:
             await self._refuse_login(req.username, req.ip, "disabled")
-            raise RpcError("forbidden", "this account is disabled; ask an admin to enable it")
+            raise RpcError("forbidden", ACCOUNT_DISABLED)
         await attempts.clear(self.db, req.username, req.ip)
         fields: dict[str, object] = {"last_login_at": utc_now()}
         if user.password_hash and self.passwords.needs_rehash(user.password_hash):
@@ -234,7 +235,7 @@ class AuthService(Service):
             elif not user.disabled:
                 await users.update(self.db, user.username, last_login_at=now)
         if user.disabled:
-            raise RpcError("forbidden", "this account is disabled; ask an admin to enable it")
+            raise RpcError("forbidden", ACCOUNT_DISABLED)
         # The proxy vouched for the person; the local password (and its must-change flag) is not in play.
         return Principal(
             username=user.username,
@@ -255,7 +256,7 @@ class AuthService(Service):
             raise RpcError("unauthorized", "the API token is unknown, revoked or expired")
         user = await self._user(owner.username)
         if user.disabled:
-            raise RpcError("forbidden", "this account is disabled; ask an admin to enable it")
+            raise RpcError("forbidden", ACCOUNT_DISABLED)
         await api_tokens.mark_used(self.db, owner.token_id, utc_now())
         return Principal(
             username=user.username,
@@ -270,7 +271,7 @@ class AuthService(Service):
     async def create_ticket(self, req: TicketCreate) -> Ticket:
         user = await self._user(req.username)
         if user.disabled:
-            raise RpcError("forbidden", "this account is disabled; ask an admin to enable it")
+            raise RpcError("forbidden", ACCOUNT_DISABLED)
         # The current session version: ending the user's sessions ends the ticket too.
         version = await users.session_version(self.db, user.username)
         claims = {
@@ -298,7 +299,7 @@ class AuthService(Service):
             raise RpcError("invalid", f"expires_in_days must be between 1 and {MAX_TOKEN_DAYS}", {"field": "expires_in_days"})
         token, prefix, hashed = api_tokens.new_token()
         created = datetime.now(timezone.utc)
-        created_at = utc_now()
+        created_at = iso(created)
         expires_at = api_tokens.expiry(created, req.expires_in_days)
         token_id = new_id()
         await api_tokens.insert(

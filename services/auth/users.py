@@ -109,13 +109,14 @@ async def session_version(db: aiosqlite.Connection, username: str) -> int:
 
 async def bump_session_version(db: aiosqlite.Connection, username: str) -> int:
     """End every token issued so far: tokens carry the version they were issued under."""
-    await db.execute(
+    async with db.execute(
         "INSERT INTO session_versions (username, version) VALUES (?, 1) "
-        "ON CONFLICT (username) DO UPDATE SET version = version + 1",
+        "ON CONFLICT (username) DO UPDATE SET version = version + 1 RETURNING version",
         (username,),
-    )
+    ) as cur:
+        row = await cur.fetchone()
     await db.commit()
-    return await session_version(db, username)
+    return int(row[0])
 
 
 async def session_versions(db: aiosqlite.Connection) -> dict[str, int]:

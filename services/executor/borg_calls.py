@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Any, AsyncIterator, Callable
 
+from libs.contracts.envelope import RpcError
 from services.executor.borg.environment import borg_env
 from services.executor.borg.events import LogRecord, ProgressEvent
-from services.executor.borg.runner import BorgRun, refused, run_borg
+from services.executor.borg.runner import BorgRun, BorgStream, refused, run_borg, stream_borg
 from services.executor.borg.version import parse_version, version_args, version_problem
 from services.executor.repositories.store import RepositoryRecord
 
@@ -88,3 +90,13 @@ class BorgCalls:
         if problem is not None:
             return refused(problem)
         return await run_borg(argv, env, passphrase=passphrase, on_event=on_event, cancel=cancel, log_sink=log_sink, cwd=cwd)
+
+    @contextlib.asynccontextmanager
+    async def stream(self, argv: tuple[str, ...], env: dict[str, str], **options: Any) -> AsyncIterator[BorgStream]:
+        """``stream_borg`` behind the same version check as ``run``: a borg we cannot use is refused
+        with ``unavailable`` before it starts."""
+        problem = await self.version_problem()
+        if problem is not None:
+            raise RpcError("unavailable", problem)
+        async with stream_borg(argv, env, **options) as stream:
+            yield stream

@@ -18,7 +18,6 @@ from libs.contracts.executor import (
     RefreshInfo,
     RemoveRepository,
     Repository,
-    RepositoryEvent,
     RepositoryList,
     RepositoryRef,
     UpdateRepository,
@@ -60,6 +59,7 @@ _COMMAND_META = ("id", "time", "actor")
 
 log = logging.getLogger("executor")
 
+
 class ExecutorService(ArchiveEndpoints, Service):
     name = "executor"
     migrations = MIGRATIONS
@@ -78,7 +78,7 @@ class ExecutorService(ArchiveEndpoints, Service):
             self.borg,
             parse_roots(self.settings.repository_roots),
             self.source_roots,
-            self._publish_repository,
+            self.bus.publish_event,
             busy=lambda rid: self.scheduler.busy(rid),
             has_jobs=self.jobs.has_active,
         )
@@ -107,9 +107,6 @@ class ExecutorService(ArchiveEndpoints, Service):
     async def stop(self) -> None:
         await self.scheduler.stop()
         await self._stop_archives()
-
-    async def _publish_repository(self, subject: str, event: RepositoryEvent) -> None:
-        await self.bus.publish_event(subject, event)
 
     # --- repositories ---------------------------------------------------------------------------
 

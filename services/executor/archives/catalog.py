@@ -121,6 +121,13 @@ class ArchiveCatalog:
         ) as cur:
             return await cur.fetchone()
 
+    async def names(self, repository_id: str) -> list[str]:
+        """Archive names, newest first (the order of ``listing``)."""
+        async with self.db.execute(
+            "SELECT name FROM archives WHERE repository_id = ? ORDER BY start DESC, rowid DESC", (repository_id,)
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
     async def newest(self, repository_id: str) -> str | None:
         async with self.db.execute(
             "SELECT name FROM archives WHERE repository_id = ? ORDER BY start DESC, rowid DESC LIMIT 1", (repository_id,)

@@ -9,7 +9,7 @@ import aiosqlite
 import msgspec
 
 from libs.contracts.archives import Change, ChangeKind, ChangeSummary
-from libs.contracts.envelope import RpcError
+from services.executor.archives.jobs import borg_error
 from services.executor.borg.diff import (
     DiffChange,
     DiffEntry,
@@ -17,9 +17,8 @@ from services.executor.borg.diff import (
     parse_diff_line,
 )
 from services.executor.borg.options import CommonOptions
-from services.executor.borg.runner import stream_borg
 from services.executor.borg_calls import BorgCalls
-from services.executor.index.entry import split_path
+from services.executor.index.queries import entry_at
 from services.executor.repositories.store import RepositoryRecord
 
 # A running backup holds the lock: fail fast with "locked" rather than wait.
@@ -83,28 +82,11 @@ def judge(entry: DiffEntry) -> Verdict | None:
     )
 
 
-class _Indexed(msgspec.Struct, frozen=True):
-    type: str
-    size: int
-    mtime: str
-
-
-async def _indexed(db: aiosqlite.Connection, archive_id: int, path: str) -> _Indexed | None:
-    folder, name = split_path(path)
-    async with db.execute(
-        "SELECT e.type, e.size, e.mtime FROM entries e JOIN folders f ON f.id = e.folder_id"
-        " WHERE e.archive_id = ? AND f.path = ? AND e.name_id = (SELECT id FROM names WHERE name = ?)",
-        (archive_id, folder, name),
-    ) as cur:
-        row = await cur.fetchone()
-    return None if row is None else _Indexed(row[0], row[1], row[2])
-
-
 async def _change(db: aiosqlite.Connection, ids: tuple[int, int], path: str, verdict: Verdict) -> Change:
     """The list row, with sizes and times from the index (borg diff gives neither for a modification)."""
     archive_id, base_id = ids
-    new = await _indexed(db, archive_id, path) if verdict.change != "removed" else None
-    old = await _indexed(db, base_id, path) if verdict.change != "added" else None
+    new = await entry_at(db, archive_id, path) if verdict.change != "removed" else None
+    old = await entry_at(db, base_id, path) if verdict.change != "added" else None
     now = new or old
     return Change(
         path=path,
@@ -140,7 +122,7 @@ async def content_changes(
     counts = {"added": 0, "removed": 0, "modified": 0}
     found: list[Change] = []
     matched = 0
-    async with stream_borg(argv, borg.env_for(repo), passphrase=repo.passphrase) as diff:
+    async with borg.stream(argv, borg.env_for(repo), passphrase=repo.passphrase) as diff:
         async for line in diff.lines():
             if not line.strip():
                 continue
@@ -149,7 +131,7 @@ async def content_changes(
             if verdict is None:
                 continue
             if verdict.type is None:
-                looked_up = await _indexed(db, ids[0], entry.path)
+                looked_up = await entry_at(db, ids[0], entry.path)
                 if looked_up is not None and looked_up.type == "d":
                     continue
             counts[verdict.change] += 1
@@ -159,9 +141,7 @@ async def content_changes(
                 matched += 1
         run = await diff.finish()
     if run.status not in ("succeeded", "warning"):
-        failure = run.failure
-        code = failure.code if failure else "internal"
-        raise RpcError(code, f"could not compare the archives: {failure.message if failure else run.returncode}")
+        raise borg_error(run, "could not compare the archives")
     return ChangeSummary(
         archive=archive[0], base=base[0], added=counts["added"], removed=counts["removed"], modified=counts["modified"], changes=found
     )

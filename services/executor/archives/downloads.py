@@ -11,13 +11,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 
 from libs.contracts.archives import DownloadChunk
 from libs.contracts.base import new_id
 from libs.contracts.envelope import RpcError
-from services.executor.borg.runner import stream_borg
+from services.executor.archives.jobs import borg_error
+from services.executor.borg.runner import BorgStream
 
 log = logging.getLogger("executor.downloads")
 
@@ -31,7 +33,6 @@ class _Stream:
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(AHEAD))
     last_read: float = field(default_factory=time.monotonic)
     task: asyncio.Task | None = None
-    done: bool = False
 
 
 class _End:
@@ -41,9 +42,13 @@ class _End:
         self.error = error
 
 
+StartBorg = Callable[..., AbstractAsyncContextManager[BorgStream]]
+
+
 class DownloadStreams:
-    def __init__(self, idle_timeout: float) -> None:
+    def __init__(self, idle_timeout: float, start_borg: StartBorg) -> None:
         self.idle_timeout = idle_timeout
+        self.start_borg = start_borg
         self._streams: dict[str, _Stream] = {}
         self._reaper: asyncio.Task | None = None
 
@@ -65,7 +70,7 @@ class DownloadStreams:
         return stream_id
 
     async def _pump(self, stream: _Stream, argv: Sequence[str], env: Mapping[str, str], passphrase: str | None) -> None:
-        async with stream_borg(argv, env, passphrase=passphrase) as borg:
+        async with self.start_borg(argv, env, passphrase=passphrase) as borg:
             pending = bytearray()
             while True:
                 data = await borg.read(CHUNK - len(pending))
@@ -79,15 +84,12 @@ class DownloadStreams:
                 if not data:
                     break
             run = await borg.finish()
-        error = None
-        if run.status not in ("succeeded", "warning"):
-            message = run.failure.message if run.failure else f"borg exited with code {run.returncode}"
-            error = RpcError(run.failure.code if run.failure else "internal", f"the download failed: {message}")
+        error = None if run.status in ("succeeded", "warning") else borg_error(run, "the download failed")
         await stream.queue.put(_End(error))
 
     async def read(self, stream_id: str, wait: float) -> DownloadChunk:
         stream = self._streams.get(stream_id)
-        if stream is None or stream.done:
+        if stream is None:
             raise RpcError("not_found", "no such download (finished, closed, or idle too long)")
         stream.last_read = time.monotonic()
         if stream.task is not None and stream.task.done() and stream.queue.empty():
@@ -100,7 +102,6 @@ class DownloadStreams:
             return DownloadChunk(data=b"", eof=False)
         stream.last_read = time.monotonic()
         if isinstance(item, _End):
-            stream.done = True
             self._streams.pop(stream_id, None)
             if item.error is not None:
                 raise item.error
@@ -111,7 +112,7 @@ class DownloadStreams:
         stream = self._streams.pop(stream_id, None)
         if stream is None or stream.task is None:
             return
-        stream.task.cancel()  # leaving stream_borg's block stops borg
+        stream.task.cancel()  # leaving the stream's block stops borg
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await stream.task
 
@@ -123,6 +124,3 @@ class DownloadStreams:
                 if now - stream.last_read > self.idle_timeout:
                     log.info("closing download %s: not read for %.0f s", stream_id, self.idle_timeout)
                     await self.close(stream_id)
-
-    def open_count(self) -> int:
-        return len(self._streams)

@@ -75,7 +75,7 @@ class ArchiveEndpoints:
             accept=self._accept,
             index_after_backup=self.settings.index_after_backup,
         )
-        self.downloads = DownloadStreams(self.settings.download_idle_timeout)
+        self.downloads = DownloadStreams(self.settings.download_idle_timeout, self.borg.stream)
 
     def _start_archives(self) -> None:
         self.downloads.start()
@@ -134,24 +134,25 @@ class ArchiveEndpoints:
     async def archive_changes(self, req: Changes) -> ChangeSummary:
         offset, limit = _page(req.offset, req.limit)
         repo = await self.repos.get(req.repository_id)
-        await self.archives.ready_archive_id(repo, archive_name(req.archive), None)
-        if req.base is not None:
-            await self.archives.ready_archive_id(repo, archive_name(req.base), None)
+        archive_id = await self.archives.ready_archive_id(repo, archive_name(req.archive), None)
+        base_id = None if req.base is None else await self.archives.ready_archive_id(repo, archive_name(req.base), None)
         db = await self.index.reader(repo.id)
         if req.content:
-            return await self._content_changes(repo, db, req, offset, limit)
+            return await self._content_changes(repo, db, req, archive_id, base_id, offset, limit)
         return await queries.changes(db, req.archive, req.base, kind=req.kind, path_prefix=req.path, offset=offset, limit=limit)
 
-    async def _content_changes(self, repo, db, req: Changes, offset: int, limit: int) -> ChangeSummary:
+    async def _content_changes(
+        self, repo, db, req: Changes, archive_id: int, base_id: int | None, offset: int, limit: int
+    ) -> ChangeSummary:
         base = req.base
-        if base is None:
-            names = [a.name for a in await self.archives.archives(repo, refresh=False)]  # newest first
+        if base_id is None:
+            # The archive list is known: ready_archive_id found the archive in it.
+            names = await self.archives.catalog.names(repo.id)  # newest first
             position = names.index(req.archive) if req.archive in names else len(names)
             if position + 1 >= len(names):
                 raise RpcError("not_found", f"archive {req.archive!r} has no earlier archive to compare with")
             base = names[position + 1]
-        archive_id = await self.archives.ready_archive_id(repo, req.archive, None)
-        base_id = await self.archives.ready_archive_id(repo, archive_name(base), None)
+            base_id = await self.archives.ready_archive_id(repo, archive_name(base), None)
         return await content_changes(
             self.borg, repo, db, (req.archive, archive_id), (base, base_id),
             kind=req.kind, path_prefix=queries.normalise_path(req.path), offset=offset, limit=limit,

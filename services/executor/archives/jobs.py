@@ -40,9 +40,9 @@ from services.executor.borg.options import (
     OptionError,
     validate_archive_name,
 )
-from services.executor.borg.runner import BorgRun, stream_borg
+from services.executor.borg.runner import BorgRun
 from services.executor.borg_calls import BorgCalls
-from services.executor.index.build import BuildProgress, build_index
+from services.executor.index.build import build_index
 from services.executor.index.queries import normalise_path
 from services.executor.index.store import IndexStore
 from services.executor.jobs.context import JobContext, Outcome, outcome_of
@@ -62,9 +62,18 @@ def archive_name(name: str) -> str:
         raise RpcError("invalid", str(exc)) from None
 
 
+def borg_error(run: BorgRun, doing: str) -> RpcError:
+    """The reply for a borg run that did not succeed: borg's classified failure, else its exit code."""
+    if run.failure is None:
+        return RpcError("internal", f"{doing}: borg exited with code {run.returncode}")
+    return RpcError(run.failure.code, f"{doing}: {run.failure.message}")
+
+
 class BorgFailed(Exception):
+    """Borg failed after printing part of a listing; the job's outcome comes from ``run``."""
+
     def __init__(self, run: BorgRun) -> None:
-        super().__init__(run.failure.message if run.failure else f"borg exited with code {run.returncode}")
+        super().__init__(run.status)
         self.run = run
 
 
@@ -98,8 +107,7 @@ class ArchiveJobs:
         argv = list_archives_args(self.borg.binary, repo.location, details=True, common=CommonOptions(lock_wait=LIST_LOCK_WAIT))
         run = await self.borg.run(argv, self.borg.env_for(repo), passphrase=repo.passphrase)
         if run.status not in ("succeeded", "warning"):
-            failure = run.failure
-            raise RpcError(failure.code if failure else "internal", f"could not list the archives: {failure.message if failure else run.returncode}")
+            raise borg_error(run, "could not list the archives")
         gone = await self.catalog.replace(repo.id, parse_archive_details(run.stdout))
         await self.index.remove_archives(repo.id, gone)
 
@@ -170,13 +178,13 @@ class ArchiveJobs:
         ctx.log.line("$ " + " ".join(argv))
         job_id = ctx.job.id
 
-        def progress(p: BuildProgress) -> None:
-            self.live_entries[job_id] = p.entries
-            ctx.live.tracker.entries = p.entries
+        def progress(entries: int) -> None:
+            self.live_entries[job_id] = entries
+            ctx.live.tracker.entries = entries
             ctx.live.offer(time.monotonic())
 
         try:
-            async with self.index.writer(ctx.repo.id) as db, stream_borg(
+            async with self.index.writer(ctx.repo.id) as db, ctx.borg.stream(
                 argv,
                 ctx.borg.env_for(ctx.repo),
                 passphrase=ctx.repo.passphrase,

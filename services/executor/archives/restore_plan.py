@@ -10,8 +10,7 @@ import aiosqlite
 
 from libs.contracts.archives import RestoreItem, RestorePlan
 from libs.contracts.envelope import RpcError
-from services.executor.index.entry import split_path
-from services.executor.index.queries import normalise_path
+from services.executor.index.queries import entry_at, normalise_path
 from services.executor.paths import under_roots
 
 MAX_STRIP = 64
@@ -87,17 +86,11 @@ def _inspect(
 
 async def _selected_rows(db: aiosqlite.Connection, archive_id: int, path: str):
     """The entry at ``path`` and, for a folder, everything below it, as (path, type, size)."""
-    parent, name = split_path(path)
-    async with db.execute(
-        "SELECT e.type, COALESCE(e.size, 0) FROM entries e JOIN folders f ON f.id = e.folder_id"
-        " WHERE e.archive_id = ? AND f.path = ? AND e.name_id = (SELECT id FROM names WHERE name = ?)",
-        (archive_id, parent, name),
-    ) as cur:
-        found = await cur.fetchone()
+    found = await entry_at(db, archive_id, path)
     if found is None:
         raise RpcError("not_found", f"{path!r} is not in the archive")
-    yield path, found[0], found[1]
-    if found[0] != "d":
+    yield path, found.type, found.size
+    if found.type != "d":
         return
     # Folders below: paths from "p/" up to "p0" ("0" follows "/") sort together in the index.
     async with db.execute(

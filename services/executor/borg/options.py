@@ -10,7 +10,7 @@ import re
 import string
 import msgspec
 
-from libs.contracts.executor import ENCRYPTIONS, KEY_EXPORT_MODES, PASSPHRASE_MODES, Encryption
+from libs.contracts.executor import ENCRYPTIONS, KEY_EXPORT_MODES, PASSPHRASE_MODES
 
 
 class OptionError(ValueError):
@@ -18,7 +18,6 @@ class OptionError(ValueError):
 
 
 ENCRYPTION_MODES = ENCRYPTIONS
-DEFAULT_ENCRYPTION: Encryption = "repokey-blake2"
 
 
 def needs_passphrase(encryption: str) -> bool:
@@ -119,7 +118,6 @@ ARCHIVE_PLACEHOLDERS = frozenset(
     }
 )
 _TIME_PLACEHOLDERS = frozenset({"now", "utcnow"})
-DEFAULT_ARCHIVE_TEMPLATE = "{hostname}-{now:%Y-%m-%dT%H:%M:%S}"
 
 
 def validate_archive_template(template: str) -> str:

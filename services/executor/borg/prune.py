@@ -74,12 +74,8 @@ def archives_to_prune(decisions: Iterable[PruneDecision]) -> list[str]:
 
 
 def _message(line: str | bytes) -> str:
-    text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
-    text = text.rstrip("\r\n")
-    if text.lstrip().startswith("{"):
-        record = parse(text)
-        return record.message if isinstance(record, LogRecord) else ""
-    return text
+    record = parse(line)  # a plain-text line comes back as a record holding it
+    return record.message if isinstance(record, LogRecord) else ""
 
 
 def _decision(message: str) -> PruneDecision | None:

@@ -199,10 +199,6 @@ class BorgStream:
         self._stderr: asyncio.Task | None = None
         self._stopper: asyncio.Task | None = None
 
-    @property
-    def pid(self) -> int | None:
-        return None if isinstance(self._process, BorgRun) else self._process.pid
-
     async def read(self, size: int = _READ_CHUNK) -> bytes:
         """Up to ``size`` bytes of stdout; ``b""`` at its end."""
         if isinstance(self._process, BorgRun) or self._process.stdout is None:

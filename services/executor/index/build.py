@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 
 import aiosqlite
 
@@ -30,13 +28,6 @@ _INSERT_ENTRIES = (
     " FROM temp.batch b JOIN names n ON n.name = b.name"
 )
 _NAME_ID = "(SELECT id FROM names WHERE name = ?)"
-
-
-@dataclass
-class BuildProgress:
-    archive: str
-    entries: int
-    seconds: float
 
 
 class _Folders:
@@ -94,7 +85,7 @@ async def build_index(
     archive: str,
     archive_time: str,
     lines: AsyncIterator[bytes],
-    on_progress: Callable[[BuildProgress], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
     before_commit: Callable[[], Awaitable[None]] | None = None,
     seq: int = 0,
 ) -> int:
@@ -103,8 +94,7 @@ async def build_index(
     Everything is written in one transaction, so a build that dies leaves the previous state
     (and a reader never sees half an archive). ``before_commit`` may raise to throw the build away
     (borg failed after printing part of the listing). ``seq`` orders archives made within the same
-    second (borg's times have no fraction)."""
-    started = time.monotonic()
+    second (borg's times have no fraction). ``on_progress`` gets the count of entries stored so far."""
     await db.execute("BEGIN")
     try:
         await db.execute("DELETE FROM archives WHERE name = ?", (archive,))
@@ -159,7 +149,7 @@ async def build_index(
                 fts_done = newest
             count += len(rows)
             if on_progress is not None:
-                on_progress(BuildProgress(archive, count, time.monotonic() - started))
+                on_progress(count)
 
         # Reading runs ahead of storing (a few batches), so borg keeps listing while a batch is stored.
         batches: asyncio.Queue[list[bytes] | None] = asyncio.Queue(AHEAD)
@@ -174,13 +164,14 @@ async def build_index(
 
         folder_totals = totals.finish()
         await _add_implied_folders(db, archive_id, folders, folder_totals, listed_folders)
+        updates = []
+        for path, (size, files) in folder_totals.items():
+            if path:
+                parent, name = split_path(path)
+                updates.append((size, files, archive_id, folders.id_of(parent), name))
         await db.executemany(
             f"UPDATE entries SET total_size = ?, total_files = ? WHERE archive_id = ? AND folder_id = ? AND name_id = {_NAME_ID}",
-            [
-                (size, files, archive_id, folders.id_of(split_path(path)[0]), split_path(path)[1])
-                for path, (size, files) in folder_totals.items()
-                if path
-            ],
+            updates,
         )
         await _resolve_hardlink_sizes(db, archive_id, folders, hardlinks)
         await db.execute("DELETE FROM temp.batch")

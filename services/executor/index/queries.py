@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import aiosqlite
 import msgspec
@@ -42,6 +42,24 @@ async def _folder_id(db: aiosqlite.Connection, path: str) -> int | None:
     async with db.execute("SELECT id FROM folders WHERE path = ?", (path,)) as cur:
         row = await cur.fetchone()
     return None if row is None else int(row[0])
+
+
+class Item(NamedTuple):
+    type: str
+    size: int
+    mtime: str
+
+
+async def entry_at(db: aiosqlite.Connection, archive_id: int, path: str) -> Item | None:
+    """Type, size and mtime of the entry at ``path`` (as stored) in one archive, or None."""
+    folder, name = split_path(path)
+    async with db.execute(
+        "SELECT e.type, e.size, e.mtime FROM entries e JOIN folders f ON f.id = e.folder_id"
+        " WHERE e.archive_id = ? AND f.path = ? AND e.name_id = (SELECT id FROM names WHERE name = ?)",
+        (archive_id, folder, name),
+    ) as cur:
+        row = await cur.fetchone()
+    return None if row is None else Item(*row)
 
 
 def _entry(row: aiosqlite.Row, folder: str) -> IndexedEntry:

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import msgspec
@@ -50,7 +50,7 @@ def _seconds_since(iso: str | None) -> float | None:
     if not iso:
         return None
     started = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    return max(0.0, (datetime.fromisoformat(utc_now().replace("Z", "+00:00")) - started).total_seconds())
+    return max(0.0, (datetime.now(timezone.utc) - started).total_seconds())
 
 
 class JobScheduler:
@@ -118,9 +118,8 @@ class JobScheduler:
     async def recover(self) -> None:
         """Jobs left `running` by a previous process are `interrupted`; a lock their dead borg left
         on this host is broken (and that written to the job's log); a live holder's lock is kept."""
-        for job_id in await self.jobs.running_ids():
-            job = await self.jobs.get(job_id)
-            job_log = JobLog(log_path(self.logs_dir, job_id), self.log_max_bytes)
+        for job in await self.jobs.running():
+            job_log = JobLog(log_path(self.logs_dir, job.id), self.log_max_bytes)
             try:
                 job_log.line(f"[executor] {utc_now()} the executor restarted while this job ran: interrupted")
                 repo = await self.repos.find(job.repository_id)
@@ -129,10 +128,10 @@ class JobScheduler:
             finally:
                 job_log.close()
             final = await self.jobs.finish(
-                job_id, "interrupted", duration=_seconds_since(job.started_at), error="the executor stopped while this job ran"
+                job.id, "interrupted", duration=_seconds_since(job.started_at), error="the executor stopped while this job ran"
             )
             await self.publish("evt.job.finished", final, "finished")
-        removed = remove_old_logs(self.logs_dir, self.log_retention_days)
+        removed = await asyncio.to_thread(remove_old_logs, self.logs_dir, self.log_retention_days)
         if removed:
             log.info("removed %d job logs older than %d days", removed, self.log_retention_days)
 

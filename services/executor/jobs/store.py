@@ -33,7 +33,7 @@ def _job(row: aiosqlite.Row) -> Job:
     )
 
 
-def event_of(job: Job, actor: str | None = None) -> JobEvent:
+def event_of(job: Job) -> JobEvent:
     return JobEvent(
         job_id=job.id,
         kind=job.kind,
@@ -42,7 +42,7 @@ def event_of(job: Job, actor: str | None = None) -> JobEvent:
         duration_seconds=job.duration_seconds,
         stats=job.stats,
         error=job.error,
-        actor=actor if actor is not None else job.actor,
+        actor=job.actor,
     )
 
 
@@ -96,9 +96,9 @@ class JobStore:
         ) as cur:
             return [(row["id"], row["repository_id"]) for row in await cur.fetchall()]
 
-    async def running_ids(self) -> list[str]:
-        async with self.db.execute("SELECT id FROM jobs WHERE status = 'running'") as cur:
-            return [row["id"] for row in await cur.fetchall()]
+    async def running(self) -> list[Job]:
+        async with self.db.execute("SELECT * FROM jobs WHERE status = 'running'") as cur:
+            return [_job(row) for row in await cur.fetchall()]
 
     async def mark_running(self, job_id: str) -> Job:
         await self.db.execute(

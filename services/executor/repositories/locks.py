@@ -57,10 +57,6 @@ def read_holders(repo: Path) -> list[Holder]:
     return list(found.values())
 
 
-def is_locked(repo: Path) -> bool:
-    return (repo / "lock.exclusive").exists() or (repo / ROSTER_FILE).exists()
-
-
 @lru_cache(maxsize=1)
 def this_host_id() -> str:
     """The host id borg computes for this machine (its ``platform.base.hostid``)."""

@@ -56,7 +56,7 @@ def failure_of(run: BorgRun, doing: str) -> RpcError:
     return RpcError("internal", f"{doing} failed: {last}")
 
 
-def event_of(record: RepositoryRecord, **extra: bool) -> RepositoryEvent:
+def event_of(record: RepositoryRecord, **extra: object) -> RepositoryEvent:
     return RepositoryEvent(
         repository_id=record.id, name=record.name, location=record.location, encryption=record.encryption, **extra
     )
@@ -168,7 +168,7 @@ class RepositoryManager:
         if req.passphrase is not None:
             if record.encryption not in PASSPHRASE_MODES:
                 raise RpcError("invalid", "this repository is not encrypted: it has no passphrase")
-            self._ensure_idle(record)
+            self._ensure_idle(record.id)
             # Only store a passphrase that opens the repository; borg's key itself is unchanged.
             await self._read_stats(record.location, self.borg.env_for(record), req.passphrase)
         async with self.lock:
@@ -215,9 +215,8 @@ class RepositoryManager:
             await self.publish("evt.repository.updated", event_of(record))
 
     async def refresh_on_demand(self, repository_id: str, actor: str | None) -> RepositoryRecord:
-        record = await self.store.get(repository_id)
-        self._ensure_idle(record)
-        return await self.refresh(record.id, actor)
+        self._ensure_idle(repository_id)
+        return await self.refresh(repository_id, actor)
 
     async def key_export(self, req: KeyExportRequest) -> KeyExport:
         record = await self.store.get(req.id)
@@ -248,8 +247,8 @@ class RepositoryManager:
             raise failure_of(run, "borg list")
         return info, parse_archive_list(run.stdout)
 
-    def _ensure_idle(self, record: RepositoryRecord) -> None:
-        job_id = self.busy(record.id)
+    def _ensure_idle(self, repository_id: str) -> None:
+        job_id = self.busy(repository_id)
         if job_id is not None:
             raise RpcError("locked", f"job {job_id} is running on this repository; try again when it is done", {"job_id": job_id})
 

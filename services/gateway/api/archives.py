@@ -30,6 +30,7 @@ from libs.contracts.archives import (
 )
 from libs.contracts.envelope import RpcError
 from libs.contracts.jobs import IndexCommand, RestoreCommand, VerifyCommand
+from services.gateway.api.repositories import JobStarted
 from services.gateway.auth import caller
 from services.gateway.http import ApiError, json_response, query_choice, query_int, read_body
 from services.gateway.keys import BUS
@@ -40,10 +41,6 @@ routes = Routes("archives")
 # Index, plan and download requests may read an archive's listing from borg first.
 SLOW = 60.0
 PLAN_ITEMS = 1000
-
-
-class JobStarted(msgspec.Struct):
-    job_id: str
 
 
 class IndexPending(msgspec.Struct):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 
 from aiohttp import web
 from nats.js.api import ConsumerConfig, DeliverPolicy
@@ -20,7 +19,6 @@ from services.gateway.http import ApiError
 from services.gateway.keys import BUS, SHUTTING_DOWN
 from services.gateway.routing import Routes
 
-log = logging.getLogger("gateway.events")
 routes = Routes("events")
 
 HEARTBEAT_SECONDS = 15.0
@@ -29,10 +27,6 @@ LIVE_SUBJECT = "live.job.>"
 # A browser that stops reading loses progress samples first; stored events are never dropped
 # silently: the stream ends and the browser resumes from its last id.
 QUEUE_LIMIT = 2000
-
-
-class _Overflow(Exception):
-    pass
 
 
 def frame(subject: str, data: bytes, seq: int | None) -> bytes:

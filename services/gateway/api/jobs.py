@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from libs.contracts.jobs import JOB_KINDS, JOB_STATUSES, JOBS_CANCEL, JOBS_GET, JOBS_LIST, JOBS_LOG, Job, JobPage, LogChunk
-from services.gateway.http import ApiError, json_response, query_int
+from services.gateway.http import json_response, query_choice, query_int
 from services.gateway.keys import BUS
 from services.gateway.routing import Routes
 
@@ -28,13 +28,13 @@ DOWNLOAD_CHUNK = 512 * 1024
     },
 )
 async def list_jobs(request: web.Request) -> web.Response:
-    query: dict[str, object] = {"limit": query_int(request, "limit", 50, 1, 500), "offset": query_int(request, "offset", 0, 0, 10**9)}
-    for name, allowed in (("repository_id", None), ("kind", JOB_KINDS), ("status", JOB_STATUSES)):
-        value = request.query.get(name)
-        if value:
-            if allowed is not None and value not in allowed:
-                raise ApiError("invalid", f"{name} must be one of {', '.join(allowed)}")
-            query[name] = value
+    query = {
+        "limit": query_int(request, "limit", 50, 1, 500),
+        "offset": query_int(request, "offset", 0, 0, 10**9),
+        "repository_id": request.query.get("repository_id") or None,
+        "kind": query_choice(request, "kind", JOB_KINDS, None),
+        "status": query_choice(request, "status", JOB_STATUSES, None),
+    }
     return json_response(await request.app[BUS].request(JOBS_LIST.subject, query))
 
 
@@ -51,17 +51,16 @@ async def get_job(request: web.Request) -> web.Response:
     query={"offset": "byte offset to read from", "limit": "bytes at most (default 256 KiB)", "download": "1 for the whole log as a file"},
 )
 async def job_log(request: web.Request) -> web.StreamResponse:
-    bus = request.app[BUS]
     job_id = request.match_info["id"]
     if request.query.get("download") in ("1", "true"):
         return await _download(request, job_id)
     body = {"id": job_id, "offset": query_int(request, "offset", 0, 0, 2**53), "limit": query_int(request, "limit", 256 * 1024, 1, 512 * 1024)}
-    return json_response(await bus.request(JOBS_LOG.subject, body))
+    return json_response(await request.app[BUS].request(JOBS_LOG.subject, body))
 
 
 async def _download(request: web.Request, job_id: str) -> web.StreamResponse:
     bus = request.app[BUS]
-    first = await bus.request_as(JOBS_LOG.subject, {"id": job_id, "offset": 0, "limit": DOWNLOAD_CHUNK}, LogChunk)
+    chunk = await bus.request_as(JOBS_LOG.subject, {"id": job_id, "offset": 0, "limit": DOWNLOAD_CHUNK}, LogChunk)
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/plain; charset=utf-8",
@@ -69,7 +68,6 @@ async def _download(request: web.Request, job_id: str) -> web.StreamResponse:
         }
     )
     await response.prepare(request)
-    chunk = first
     while True:
         await response.write(chunk.text.encode("utf-8"))
         if chunk.next_offset >= chunk.size or chunk.next_offset == chunk.offset:

@@ -29,7 +29,7 @@ from libs.contracts.executor import (
 )
 from libs.contracts.jobs import COMMAND_TYPES, JOBS_VALIDATE
 from services.gateway.auth import caller
-from services.gateway.http import ApiError, json_response, read_body
+from services.gateway.http import ApiError, json_response, query_choice, read_body
 from services.gateway.keys import BUS
 from services.gateway.routing import Routes
 
@@ -144,9 +144,7 @@ async def refresh_repository(request: web.Request) -> web.Response:
     query={"format": "key (default), paper or qr-html"},
 )
 async def export_key(request: web.Request) -> web.Response:
-    key_format = request.query.get("format", "key")
-    if key_format not in ("key", "paper", "qr-html"):
-        raise ApiError("invalid", "format must be key, paper or qr-html")
+    key_format = query_choice(request, "format", ("key", "paper", "qr-html"), "key")
     data = await request.app[BUS].request_as(
         REPOSITORIES_KEY_EXPORT.subject, {"id": _id(request), "format": key_format}, KeyExport, timeout=30
     )
@@ -170,13 +168,7 @@ async def repository_lock(request: web.Request) -> web.Response:
 
 async def _start_job(request: web.Request, kind: str) -> web.Response:
     bus = request.app[BUS]
-    raw = await request.read()
-    try:
-        given: Any = msgspec.json.decode(raw or b"{}")
-    except msgspec.DecodeError:
-        raise ApiError("invalid", "the request body is not valid JSON") from None
-    if not isinstance(given, dict):
-        raise ApiError("invalid", "the request body must be a JSON object")
+    given = await read_body(request, dict[str, Any])
     fields = {k: v for k, v in given.items() if k not in _COMMAND_META}
     fields["repository_id"] = _id(request)
     try:

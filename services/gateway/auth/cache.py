@@ -33,6 +33,3 @@ class TtlCache(Generic[V]):
         owner = owner.lower()
         for key in [k for k, entry in self._entries.items() if entry[1] == owner]:
             del self._entries[key]
-
-    def clear(self) -> None:
-        self._entries.clear()

@@ -11,18 +11,10 @@ const REOPEN_MS = 5000;
 const LINGER_MS = 10000;
 
 const listeners = new Set();
-const statusListeners = new Set();
 let source = null;
 let lastId = null;
 let reopenTimer = null;
 let closeTimer = null;
-let status = 'closed';
-
-function setStatus(next) {
-  if (next === status) return;
-  status = next;
-  for (const listener of statusListeners) listener(status);
-}
 
 /** Parse one SSE data payload; null for anything that is not a message of ours. */
 export function parseMessage(data) {
@@ -39,9 +31,7 @@ function open() {
   if (!bearer) return;
   const params = new URLSearchParams({ access_token: bearer });
   if (lastId !== null) params.set('last_event_id', lastId);
-  setStatus('connecting');
   source = new EventSource(`/api/events?${params}`);
-  source.onopen = () => setStatus('open');
   source.onmessage = (event) => {
     if (event.lastEventId) lastId = event.lastEventId;
     const message = parseMessage(event.data);
@@ -49,12 +39,9 @@ function open() {
     for (const listener of [...listeners]) listener(message);
   };
   source.onerror = () => {
-    if (source.readyState !== EventSource.CLOSED) {
-      setStatus('connecting');
-      return;
-    }
+    // While EventSource retries by itself its state is CONNECTING; only CLOSED needs us.
+    if (source.readyState !== EventSource.CLOSED) return;
     source = null;
-    setStatus('closed');
     if (listeners.size) reopenTimer = setTimeout(reopen, REOPEN_MS);
   };
 }
@@ -71,7 +58,6 @@ function shut() {
   reopenTimer = null;
   source?.close();
   source = null;
-  setStatus('closed');
 }
 
 /** Call `listener({subject, seq, body})` for every message until the returned function is called. */
@@ -91,17 +77,6 @@ export function useEvents(listener) {
   const current = useRef(listener);
   current.current = listener;
   useEffect(() => subscribe((message) => current.current(message)), []);
-}
-
-/** The state of the shared stream: 'open', 'connecting' or 'closed'. */
-export function useEventStatus() {
-  const [current, setCurrent] = useState(status);
-  useEffect(() => {
-    statusListeners.add(setCurrent);
-    setCurrent(status);
-    return () => statusListeners.delete(setCurrent);
-  }, []);
-  return current;
 }
 
 /** The latest live progress sample of `jobId` (null until one arrives). */

@@ -1,4 +1,5 @@
 // What jobs and repositories mean on screen: names of kinds and statuses, tones, health. Pure.
+import { parseTime } from './units.js';
 
 export const KIND_LABELS = {
   backup: 'Backup',
@@ -19,6 +20,16 @@ export const STATUS_LABELS = {
   cancelled: 'Cancelled',
   interrupted: 'Interrupted',
 };
+
+/** A job kind's name on screen; an unknown kind shows as sent. */
+export function kindLabel(kind) {
+  return KIND_LABELS[kind] ?? kind;
+}
+
+/** Where one job's details and log are shown. */
+export function jobHref(id) {
+  return `/activity?job=${encodeURIComponent(id)}`;
+}
 
 export const FINAL_STATUSES = new Set(['succeeded', 'warning', 'failed', 'cancelled', 'interrupted']);
 
@@ -51,7 +62,7 @@ export function repositoryHealth(repository, lastBackup, now = Date.now()) {
   }
   const last = repository.stats?.last_backup_at ?? lastBackup?.finished_at ?? null;
   if (!last) return { tone: 'quiet', label: 'No backup yet' };
-  const hours = (now - new Date(last).getTime()) / 3600000;
+  const hours = (now - parseTime(last)) / 3600000;
   if (hours > STALE_AFTER_HOURS) return { tone: 'warning', label: 'Backup overdue' };
   if (lastBackup?.status === 'warning') return { tone: 'warning', label: 'Last backup had warnings' };
   if (lastBackup?.status === 'cancelled') return { tone: 'warning', label: 'Last backup cancelled' };

@@ -10,6 +10,7 @@ import { formatBytes, formatCount } from '../units.js';
 import { Alert } from './alert.js';
 import { EntryIcon } from './archive-icons.js';
 import { SelectField } from './field.js';
+import { Pager } from './file-browser.js';
 
 const LIMIT = 500;
 const KINDS = [
@@ -123,11 +124,6 @@ export function ArchiveChanges({ repoId, archive, archives, onOpen }) {
                 </tbody>
               </table>
             </div>
-            ${shownTotal > LIMIT && html`
-              <div class="archive-pager">
-                <button type="button" class="button small" disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - LIMIT))}>Previous</button>
-                <span role="status">${formatCount(offset + 1)}–${formatCount(offset + data.changes.length)} of ${formatCount(shownTotal)}</span>
-                <button type="button" class="button small" disabled=${offset + data.changes.length >= shownTotal} onClick=${() => setOffset(offset + LIMIT)}>Next</button>
-              </div>`}`}`}
+            <${Pager} total=${shownTotal} offset=${offset} count=${data.changes.length} size=${LIMIT} onOffset=${setOffset} />`}`}
     </div>`;
 }

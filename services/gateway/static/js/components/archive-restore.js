@@ -1,6 +1,7 @@
 // Restore a selection from an archive, always in three steps: choose where, see a dry run of what
 // would be written and overwritten, confirm; then follow the restore job.
 import { useState } from 'preact/hooks';
+import { useAction } from '../action.js';
 import { post } from '../api.js';
 import { html } from '../html.js';
 import { baseName } from '../pages/archives-format.js';
@@ -77,8 +78,7 @@ export function ArchiveRestore({ repoId, archive, paths, user, onClose }) {
   const [form, setForm] = useState({ where: 'folder', destination: '', strip: '0' });
   const [plan, setPlan] = useState(null);
   const [jobId, setJobId] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, setError, run } = useAction();
 
   const body = (dryRun) => ({
     archive,
@@ -87,19 +87,11 @@ export function ArchiveRestore({ repoId, archive, paths, user, onClose }) {
     strip_components: Number.parseInt(form.strip || '0', 10) || 0,
     dry_run: dryRun,
   });
-  const call = async (dryRun) => {
-    setBusy(true);
-    setError('');
-    try {
-      const reply = await post(`/api/repositories/${encodeURIComponent(repoId)}/restore`, body(dryRun));
-      if (dryRun) setPlan(reply);
-      else setJobId(reply.job_id);
-    } catch (failure) {
-      setError(failure.message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const call = (dryRun) => run(async () => {
+    const reply = await post(`/api/repositories/${encodeURIComponent(repoId)}/restore`, body(dryRun));
+    if (dryRun) setPlan(reply);
+    else setJobId(reply.job_id);
+  });
   const title = paths.length === 1 ? `Restore ${baseName(paths[0])}` : `Restore ${formatCount(paths.length)} entries`;
 
   return html`

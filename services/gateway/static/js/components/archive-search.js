@@ -1,6 +1,7 @@
 // Search every indexed archive of a repository by name (a glob when it has * ? or [, else a
 // substring), optionally under a folder and within a date range; each hit lists its archives.
 import { useState } from 'preact/hooks';
+import { useAction } from '../action.js';
 import { get } from '../api.js';
 import { html } from '../html.js';
 import { formatDate } from '../format.js';
@@ -67,8 +68,7 @@ function Hits({ result, onOpen, onVersions }) {
 export function ArchiveSearch({ repoId, onOpen, onVersions }) {
   const [form, setForm] = useState({ text: '', under: '', after: '', before: '' });
   const [result, setResult] = useState(null);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const set = (name) => (value) => setForm({ ...form, [name]: value });
 
   const submit = async (event) => {
@@ -77,16 +77,8 @@ export function ArchiveSearch({ repoId, onOpen, onVersions }) {
       setError('Type part of a file name, or a pattern such as *.pdf.');
       return;
     }
-    setBusy(true);
-    setError('');
-    try {
-      setResult(await get(`/api/repositories/${encodeURIComponent(repoId)}/search?${searchQuery(form)}`));
-    } catch (failure) {
-      setError(failure.message);
-      setResult(null);
-    } finally {
-      setBusy(false);
-    }
+    // A failed search clears the old hits (run resolves to undefined).
+    setResult((await run(() => get(`/api/repositories/${encodeURIComponent(repoId)}/search?${searchQuery(form)}`))) ?? null);
   };
 
   return html`

@@ -1,10 +1,9 @@
 // Every archive that holds one path, oldest first, marking where it changed; any version can be
 // downloaded or its folder opened.
-import { useEffect, useState } from 'preact/hooks';
-import { get } from '../api.js';
 import { html } from '../html.js';
 import { formatDate } from '../format.js';
 import { baseName } from '../pages/archives-format.js';
+import { useResource } from '../resource.js';
 import { formatBytes, formatCount } from '../units.js';
 import { Alert } from './alert.js';
 import { Dialog } from './dialog.js';
@@ -15,14 +14,7 @@ function ChangeMark({ version, first }) {
 }
 
 export function ArchiveVersions({ repoId, path, onClose, onOpenFolder, onDownload }) {
-  const [state, setState] = useState({ data: null, error: '' });
-  useEffect(() => {
-    let alive = true;
-    get(`/api/repositories/${encodeURIComponent(repoId)}/versions?${new URLSearchParams({ path })}`)
-      .then((data) => alive && setState({ data, error: '' }))
-      .catch((failure) => alive && setState({ data: null, error: failure.message }));
-    return () => { alive = false; };
-  }, [repoId, path]);
+  const state = useResource(`/api/repositories/${encodeURIComponent(repoId)}/versions?${new URLSearchParams({ path })}`);
   const name = baseName(path);
   const versions = state.data?.versions ?? [];
   const changes = versions.filter((version, index) => index > 0 && version.changed).length;

@@ -70,15 +70,16 @@ function EntrySize({ entry, kind }) {
   return kind === 'l' ? html`<span class="muted">—</span>` : formatBytes(entry.size);
 }
 
-function Pager({ total, offset, count, onOffset }) {
-  if (total <= PAGE_SIZE) return null;
+/** Previous/next through `total` rows, `size` at a time; nothing when one page holds them all. */
+export function Pager({ total, offset, count, size = PAGE_SIZE, onOffset }) {
+  if (total <= size) return null;
   const first = offset + 1;
   const last = offset + count;
   return html`
     <div class="archive-pager">
-      <button type="button" class="button small" disabled=${offset === 0} onClick=${() => onOffset(Math.max(0, offset - PAGE_SIZE))}>Previous</button>
+      <button type="button" class="button small" disabled=${offset === 0} onClick=${() => onOffset(Math.max(0, offset - size))}>Previous</button>
       <span role="status">${formatCount(first)}–${formatCount(last)} of ${formatCount(total)}</span>
-      <button type="button" class="button small" disabled=${last >= total} onClick=${() => onOffset(offset + PAGE_SIZE)}>Next</button>
+      <button type="button" class="button small" disabled=${last >= total} onClick=${() => onOffset(offset + size)}>Next</button>
     </div>`;
 }
 

@@ -1,11 +1,12 @@
 // Follow one job: its state from the API, its progress pushed over SSE, and a cancel button for
 // those who may use it. Polls slowly as well, so a lost event never leaves it stuck.
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useAction } from '../action.js';
 import { get, post } from '../api.js';
-import { useEvents, useLiveProgress } from '../events.js';
+import { isJobEvent, useEvents, useLiveProgress } from '../events.js';
 import { formatDate } from '../format.js';
 import { html } from '../html.js';
-import { isFinal, KIND_LABELS } from '../jobs.js';
+import { isFinal, jobHref, kindLabel } from '../jobs.js';
 import { Link } from '../router.js';
 import { hasRole } from '../session.js';
 import { formatBytes, formatCount, formatDuration, formatRate } from '../units.js';
@@ -32,7 +33,7 @@ export function useJob(jobId) {
     reload();
   }, [reload]);
   useEvents((message) => {
-    if (message.subject.startsWith('evt.job.') && message.body.job_id === jobId) reload();
+    if (isJobEvent(message) && message.body.job_id === jobId) reload();
   });
   const final = state.job && isFinal(state.job.status);
   useEffect(() => {
@@ -66,8 +67,7 @@ function Figures({ job, progress }) {
 export function JobMonitor({ jobId, user, title, onFinished, detailsLink = true }) {
   const { job, error, reload } = useJob(jobId);
   const progress = useLiveProgress(jobId);
-  const [cancelling, setCancelling] = useState(false);
-  const [cancelError, setCancelError] = useState('');
+  const cancelling = useAction();
   const final = job && isFinal(job.status);
 
   useEffect(() => {
@@ -77,25 +77,17 @@ export function JobMonitor({ jobId, user, title, onFinished, detailsLink = true 
   if (error && !job) return html`<${Alert} kind="error">${error}<//>`;
   if (!job) return html`<p class="muted" role="status">Loading the job…</p>`;
 
-  const cancel = async () => {
-    setCancelling(true);
-    setCancelError('');
-    try {
-      await post(`/api/jobs/${encodeURIComponent(job.id)}/cancel`);
-      reload();
-    } catch (failure) {
-      setCancelError(failure.message);
-    } finally {
-      setCancelling(false);
-    }
-  };
+  const cancel = () => cancelling.run(async () => {
+    await post(`/api/jobs/${encodeURIComponent(job.id)}/cancel`);
+    reload();
+  });
 
   const running = job.status === 'running';
   const canCancel = !final && hasRole(user.role, 'operator');
   const live = running ? progress : null;
   let percent = live?.percent ?? null;
   if (final) percent = job.status === 'succeeded' || job.status === 'warning' ? 100 : null;
-  const heading = title ?? `${KIND_LABELS[job.kind] ?? job.kind} job`;
+  const heading = title ?? `${kindLabel(job.kind)} job`;
   return html`
     <section class="job-monitor" aria-label=${heading} data-job=${job.id} data-status=${job.status}>
       <div class="job-monitor-head">
@@ -110,11 +102,11 @@ export function JobMonitor({ jobId, user, title, onFinished, detailsLink = true 
       ${running && live?.path && html`<p class="current-file"><span class="muted">Current file</span> <code>${live.path}</code></p>`}
       ${final && job.stats?.archive_name && html`<p>Archive <strong class="archive-name">${job.stats.archive_name}</strong> ${job.status === 'succeeded' ? 'was created' : 'was written'}${job.finished_at ? ` at ${formatDate(job.finished_at)}` : ''}.</p>`}
       ${final && job.error && html`<${Alert} kind=${job.status === 'warning' || job.status === 'cancelled' ? 'warning' : 'error'}>${job.error}<//>`}
-      ${cancelError && html`<${Alert} kind="error">${cancelError}<//>`}
+      ${cancelling.error && html`<${Alert} kind="error">${cancelling.error}<//>`}
       ${(canCancel || detailsLink) && html`
         <div class="actions start">
-          ${canCancel && html`<button type="button" class="button danger" disabled=${cancelling} onClick=${cancel}>${cancelling ? 'Cancelling…' : 'Cancel job'}</button>`}
-          ${detailsLink && html`<${Link} class="button" href=${`/activity?job=${encodeURIComponent(job.id)}`}>Log and details<//>`}
+          ${canCancel && html`<button type="button" class="button danger" disabled=${cancelling.busy} onClick=${cancel}>${cancelling.busy ? 'Cancelling…' : 'Cancel job'}</button>`}
+          ${detailsLink && html`<${Link} class="button" href=${jobHref(job.id)}>Log and details<//>`}
         </div>`}
     </section>`;
 }

@@ -1,6 +1,7 @@
 // Change one's own password: current, new and a confirmation; the server's rule message is shown
 // as it is, since it names the rule that failed.
 import { useState } from 'preact/hooks';
+import { useAction } from '../action.js';
 import { changePassword } from '../auth.js';
 import { html } from '../html.js';
 import { Alert } from './alert.js';
@@ -12,31 +13,24 @@ export function PasswordForm({ onChanged, submitLabel = 'Change password' }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState('');
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
-  const submit = async (event) => {
+  const submit = (event) => {
     event.preventDefault();
     setDone(false);
     if (next !== confirm) {
       setError('The new password and its confirmation are different.');
       return;
     }
-    setBusy(true);
-    setError('');
-    try {
+    run(async () => {
       await changePassword(current, next);
       setCurrent('');
       setNext('');
       setConfirm('');
       setDone(true);
       onChanged?.();
-    } catch (failure) {
-      setError(failure.message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return html`

@@ -7,10 +7,10 @@ import { JobMonitor, useJob } from '../components/job-monitor.js';
 import { LogViewer } from '../components/log-viewer.js';
 import { PageHeader } from '../components/panel.js';
 import { StatusBadge } from '../components/status.js';
-import { useEvents } from '../events.js';
+import { isJobEvent, useEvents } from '../events.js';
 import { formatDate } from '../format.js';
 import { html } from '../html.js';
-import { KIND_LABELS, STATUS_LABELS } from '../jobs.js';
+import { jobHref, KIND_LABELS, kindLabel, STATUS_LABELS } from '../jobs.js';
 import { useResource } from '../resource.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { formatBytes, formatDuration } from '../units.js';
@@ -55,7 +55,7 @@ function JobList({ query }) {
   const repositories = useResource('/api/repositories');
   const pending = useRef(null);
   useEvents((message) => {
-    if (!message.subject.startsWith('evt.job.')) return;
+    if (!isJobEvent(message)) return;
     // Events come in bursts (queued, started, finished): one reload for the lot.
     clearTimeout(pending.current);
     pending.current = setTimeout(jobs.reload, 300);
@@ -79,7 +79,7 @@ function JobList({ query }) {
             <tbody>
               ${items.map((job) => html`
                 <tr key=${job.id}>
-                  <th scope="row" data-label="Job"><${Link} href=${`/activity?job=${encodeURIComponent(job.id)}`}>${KIND_LABELS[job.kind] ?? job.kind}<span class="visually-hidden"> job of ${formatDate(job.created_at)}</span><//></th>
+                  <th scope="row" data-label="Job"><${Link} href=${jobHref(job.id)}>${kindLabel(job.kind)}<span class="visually-hidden"> job of ${formatDate(job.created_at)}</span><//></th>
                   <td data-label="Repository">${names[job.repository_id] ?? html`<span class="muted">removed</span>`}</td>
                   <td data-label="Status"><${StatusBadge} status=${job.status} /></td>
                   <td data-label="Started" class="nowrap">${formatDate(job.started_at ?? job.created_at)}</td>
@@ -105,12 +105,12 @@ function JobDetail({ jobId, user }) {
   const repository = job && repositories.data?.items.find((r) => r.id === job.repository_id);
   return html`
     <p class="breadcrumb"><${Link} href="/activity">Activity<//> <span aria-hidden="true">›</span></p>
-    <${PageHeader} title=${job ? `${KIND_LABELS[job.kind] ?? job.kind} job` : 'Job'}>${job && formatDate(job.created_at)}<//>
+    <${PageHeader} title=${job ? `${kindLabel(job.kind)} job` : 'Job'}>${job && formatDate(job.created_at)}<//>
     ${error && !job && html`<${Alert} kind="error">${error}<//>`}
     ${job && html`
       <section class="panel" aria-labelledby="job-title">
         <h2 id="job-title" class="visually-hidden">State</h2>
-        <${JobMonitor} jobId=${jobId} user=${user} title=${KIND_LABELS[job.kind] ?? job.kind} detailsLink=${false} />
+        <${JobMonitor} jobId=${jobId} user=${user} title=${kindLabel(job.kind)} detailsLink=${false} />
         <dl class="facts">
           <dt>Repository</dt><dd>${repository ? html`<${Link} href=${`/repositories?id=${encodeURIComponent(repository.id)}`}>${repository.name}<//>` : job.repository_id}</dd>
           <dt>Started by</dt><dd>${job.actor ?? '—'}</dd>

@@ -8,7 +8,7 @@ import { Field, SelectField } from '../components/field.js';
 import { Checkbox, lines, LinesField } from '../components/inputs.js';
 import { JobMonitor } from '../components/job-monitor.js';
 import { PageHeader } from '../components/panel.js';
-import { useEvents } from '../events.js';
+import { isJobEvent, useEvents } from '../events.js';
 import { html } from '../html.js';
 import { useResource } from '../resource.js';
 import { Link, navigate, useLocation } from '../router.js';
@@ -153,7 +153,7 @@ function BackupForm({ repositories, initial }) {
 function RunningBackups({ user, except }) {
   const running = useResource('/api/jobs?kind=backup&status=running&limit=20');
   useEvents((message) => {
-    if (message.subject.startsWith('evt.job.') && message.body.kind === 'backup') running.reload();
+    if (isJobEvent(message) && message.body.kind === 'backup') running.reload();
   });
   const items = (running.data?.items ?? []).filter((job) => job.id !== except);
   if (!items.length) return null;

@@ -5,10 +5,10 @@ import { SizeBars } from '../components/chart.js';
 import { JobMonitor } from '../components/job-monitor.js';
 import { PageHeader } from '../components/panel.js';
 import { HealthBadge } from '../components/status.js';
-import { useEvents } from '../events.js';
+import { isJobEvent, useEvents } from '../events.js';
 import { formatDate } from '../format.js';
 import { html } from '../html.js';
-import { KIND_LABELS, repositoryHealth } from '../jobs.js';
+import { jobHref, kindLabel, repositoryHealth } from '../jobs.js';
 import { useResource } from '../resource.js';
 import { Link } from '../router.js';
 import { hasRole } from '../session.js';
@@ -40,7 +40,7 @@ function Running({ user }) {
   const running = useResource('/api/jobs?status=running&limit=20');
   const queued = useResource('/api/jobs?status=queued&limit=20');
   useEvents((message) => {
-    if (!message.subject.startsWith('evt.job.')) return;
+    if (!isJobEvent(message)) return;
     running.reload();
     queued.reload();
   });
@@ -69,7 +69,7 @@ function Failures({ names }) {
         <ul class="failures">
           ${items.map((job) => html`
             <li>
-              <${Link} href=${`/activity?job=${encodeURIComponent(job.id)}`}>${KIND_LABELS[job.kind] ?? job.kind} of ${names[job.repository_id] ?? 'a removed repository'}<//>
+              <${Link} href=${jobHref(job.id)}>${kindLabel(job.kind)} of ${names[job.repository_id] ?? 'a removed repository'}<//>
               <span class="muted"> · ${formatDate(job.finished_at ?? job.created_at)}</span>
               ${job.error && html`<div class="failure-text">${job.error}</div>`}
             </li>`)}

@@ -1,5 +1,6 @@
 // Sign in; or, behind an authenticating proxy, explain why nobody is signed in.
 import { useState } from 'preact/hooks';
+import { useAction } from '../action.js';
 import { loadUser, signIn } from '../auth.js';
 import { Alert } from '../components/alert.js';
 import { Field } from '../components/field.js';
@@ -8,15 +9,10 @@ import { useDocumentTitle } from '../layout.js';
 import { navigate } from '../router.js';
 
 function ProxySignIn() {
-  const [error, setError] = useState('');
-  const retry = async () => {
-    setError('');
-    try {
-      if (!(await loadUser())) setError('Your proxy still did not say who you are.');
-    } catch (failure) {
-      setError(failure.message);
-    }
-  };
+  const { error, setError, run } = useAction();
+  const retry = () => run(async () => {
+    if (!(await loadUser())) setError('Your proxy still did not say who you are.');
+  });
   return html`
     <p>
       Sign-in is handled by the proxy in front of Borg Web UI, and it did not say who you are.
@@ -29,20 +25,14 @@ function ProxySignIn() {
 function PasswordSignIn({ next }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  const submit = async (event) => {
+  const submit = (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
+    run(async () => {
       const user = await signIn(username.trim(), password);
       navigate(user?.must_change_password ? '/change-password' : next, { replace: true });
-    } catch (failure) {
-      setError(failure.message);
-      setBusy(false);
-    }
+    });
   };
 
   return html`

@@ -1,10 +1,9 @@
 // Repositories: the list with each one's health, and the way into the wizard and the detail page
 // (`?new` and `?id=…`, so both survive a reload without more routes).
-import { useState } from 'preact/hooks';
 import { Alert } from '../components/alert.js';
 import { PageHeader } from '../components/panel.js';
 import { HealthBadge } from '../components/status.js';
-import { useEvents } from '../events.js';
+import { isJobEvent, useEvents } from '../events.js';
 import { html } from '../html.js';
 import { latestByRepository, repositoryHealth } from '../jobs.js';
 import { useResource } from '../resource.js';
@@ -24,7 +23,7 @@ export function useRepositoriesWithHealth() {
   const backups = useResource('/api/jobs?kind=backup&limit=200');
   useEvents((message) => {
     if (message.subject.startsWith('evt.repository.')) repositories.reload();
-    if (message.subject.startsWith('evt.job.') && message.body.kind === 'backup') {
+    if (isJobEvent(message) && message.body.kind === 'backup') {
       backups.reload();
       if (message.subject === 'evt.job.finished') repositories.reload();
     }

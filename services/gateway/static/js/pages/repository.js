@@ -8,10 +8,10 @@ import { HistoryColumns, SizeBars } from '../components/chart.js';
 import { JobMonitor } from '../components/job-monitor.js';
 import { PageHeader } from '../components/panel.js';
 import { StatusBadge } from '../components/status.js';
-import { useEvents } from '../events.js';
+import { isJobEvent, useEvents } from '../events.js';
 import { formatDate } from '../format.js';
 import { html } from '../html.js';
-import { KIND_LABELS } from '../jobs.js';
+import { jobHref, kindLabel } from '../jobs.js';
 import { useResource } from '../resource.js';
 import { Link } from '../router.js';
 import { hasRole } from '../session.js';
@@ -113,7 +113,7 @@ function RecentJobs({ jobs }) {
             <tbody>
               ${jobs.slice(0, 10).map((job) => html`
                 <tr key=${job.id}>
-                  <th scope="row" data-label="Job"><${Link} href=${`/activity?job=${encodeURIComponent(job.id)}`}>${KIND_LABELS[job.kind] ?? job.kind}<//></th>
+                  <th scope="row" data-label="Job"><${Link} href=${jobHref(job.id)}>${kindLabel(job.kind)}<//></th>
                   <td data-label="Status"><${StatusBadge} status=${job.status} /></td>
                   <td data-label="Started" class="nowrap">${formatDate(job.started_at ?? job.created_at)}</td>
                   <td data-label="Took" class="nowrap">${formatDuration(job.duration_seconds)}</td>
@@ -131,7 +131,7 @@ export function RepositoryPage({ id, user }) {
   const jobs = useResource(`/api/jobs?repository_id=${encodeURIComponent(id)}&limit=50`);
   useEvents((message) => {
     if (message.body?.repository_id !== id) return;
-    if (message.subject.startsWith('evt.job.')) jobs.reload();
+    if (isJobEvent(message)) jobs.reload();
     if (message.subject === 'evt.job.finished' || message.subject.startsWith('evt.repository.')) repository.reload();
   });
 

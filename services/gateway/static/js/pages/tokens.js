@@ -1,5 +1,6 @@
 // Personal API tokens for scripts: create (the secret is shown once), list, revoke.
 import { useState } from 'preact/hooks';
+import { useAction } from '../action.js';
 import { del, post } from '../api.js';
 import { Alert } from '../components/alert.js';
 import { ConfirmDialog } from '../components/dialog.js';
@@ -39,24 +40,17 @@ function NewToken({ created, onDismiss }) {
 function CreateToken({ onCreated }) {
   const [name, setName] = useState('');
   const [days, setDays] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (event) => {
+  const { busy, error, run } = useAction();
+  const submit = (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError('');
     const body = { name: name.trim() };
     if (days.trim()) body.expires_in_days = Number(days);
-    try {
+    run(async () => {
       const created = await post('/api/tokens', body);
       setName('');
       setDays('');
       onCreated(created);
-    } catch (failure) {
-      setError(failure.message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return html`
     <section class="panel" aria-labelledby="create-token-title">
@@ -75,19 +69,11 @@ function CreateToken({ onCreated }) {
 }
 
 function RevokeToken({ token, onClose, onDone }) {
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const confirm = async () => {
-    setBusy(true);
-    setError('');
-    try {
-      await del(`/api/tokens/${encodeURIComponent(token.id)}`);
-      onDone(`The token “${token.name}” was revoked.`);
-    } catch (failure) {
-      setError(failure.message);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
+  const confirm = () => run(async () => {
+    await del(`/api/tokens/${encodeURIComponent(token.id)}`);
+    onDone(`The token “${token.name}” was revoked.`);
+  });
   return html`
     <${ConfirmDialog} open=${true} title=${`Revoke “${token.name}”?`} confirmLabel="Revoke token" busy=${busy} error=${error} onConfirm=${confirm} onClose=${onClose}>
       <p>Scripts using the token <code>${token.prefix}…</code> stop working at once. This cannot be undone.</p>

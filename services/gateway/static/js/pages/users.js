@@ -1,5 +1,6 @@
 // Administrators manage accounts: create, change role, disable or enable, reset password, delete.
 import { useState } from 'preact/hooks';
+import { useAction } from '../action.js';
 import { del, patch, post } from '../api.js';
 import { Alert } from '../components/alert.js';
 import { ConfirmDialog, Dialog } from '../components/dialog.js';
@@ -25,24 +26,17 @@ function CreateUser({ onCreated }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState('viewer');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  const submit = async (event) => {
+  const submit = (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
+    run(async () => {
       const user = await post('/api/users', { username: username.trim(), password, role });
       setUsername('');
       setPassword('');
       setRole('viewer');
       onCreated(user);
-    } catch (failure) {
-      setError(failure.message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return html`
@@ -64,19 +58,13 @@ function CreateUser({ onCreated }) {
 
 function ResetPassword({ user, onClose, onDone }) {
   const [password, setPassword] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (event) => {
+  const { busy, error, run } = useAction();
+  const submit = (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
+    run(async () => {
       await post(`${userPath(user.username)}/reset-password`, { new_password: password });
       onDone(`The password of ${user.username} was reset; they must change it at next sign-in.`);
-    } catch (failure) {
-      setError(failure.message);
-      setBusy(false);
-    }
+    });
   };
   return html`
     <${Dialog} open=${true} title=${`Reset the password of ${user.username}`} onClose=${onClose}>
@@ -93,19 +81,11 @@ function ResetPassword({ user, onClose, onDone }) {
 }
 
 function DeleteUser({ user, onClose, onDone }) {
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const confirm = async () => {
-    setBusy(true);
-    setError('');
-    try {
-      await del(userPath(user.username));
-      onDone(`${user.username} was deleted.`);
-    } catch (failure) {
-      setError(failure.message);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
+  const confirm = () => run(async () => {
+    await del(userPath(user.username));
+    onDone(`${user.username} was deleted.`);
+  });
   return html`
     <${ConfirmDialog} open=${true} title=${`Delete ${user.username}?`} confirmLabel="Delete user" busy=${busy} error=${error} onConfirm=${confirm} onClose=${onClose}>
       <p>The account and its API tokens are removed and its sessions end. This cannot be undone.</p>
