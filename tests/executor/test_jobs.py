@@ -65,12 +65,13 @@ async def test_backup_runs_reports_progress_and_refreshes_stats(executor, bus):
 async def test_progress_has_percent_and_eta_and_is_throttled(executor, bus):
     src = executor.root / "src"
     src.mkdir()
-    for i in range(24):
+    for i in range(48):
         (src / f"part{i}").write_bytes(os.urandom(256 * 1024))
     repo = await create_repo(bus, executor.root / "repo", encryption="none", passphrase=None)
     live, sub = await _events(bus, "live.job.>")
-    # lzma on random data is slow enough to sample progress for a few seconds.
-    job_id = await send(bus, "backup", repo["id"], options={"sources": [str(src)], "compression": "lzma,6"})
+    # lzma,9 on 12 MiB of random data runs for several seconds even on an idle machine, long enough
+    # for the twice-a-second samples (6 MiB at lzma,6 sometimes finished within a second).
+    job_id = await send(bus, "backup", repo["id"], options={"sources": [str(src)], "compression": "lzma,9"})
     job = await wait_job(bus, job_id)
     await sub.unsubscribe()
     assert job.status == "succeeded"
